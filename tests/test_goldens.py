@@ -1,0 +1,31 @@
+"""Pin 2: every snippet's stdout, from a fresh interpreter, equals its reviewed golden copy."""
+
+from __future__ import annotations
+
+import pytest
+from snippets import describe_differences, golden_path, run_snippet, snippet_paths
+
+
+@pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda p: p.name)
+def test_snippet_output_matches_golden(snippet):
+    golden = golden_path(snippet)
+    assert golden.exists(), f"{golden} is missing: run `make goldens` and review the diff"
+    problems = describe_differences(f"snippets/{snippet.name}", golden.read_text(), run_snippet(snippet))
+    assert not problems, "\n".join(problems)
+
+
+def test_difference_report_names_table_row_and_column():
+    golden = "| t | z_t |\n|---:|---:|\n| 1 | 1.0000 |\n| 2 | 1.4008 |\n"
+    drifted = golden.replace("1.4008", "1.4009")
+    assert describe_differences("snippets/x.py", golden, drifted) == [
+        "snippets/x.py: table 1, row t=2, column z_t: golden '1.4008', now '1.4009'"
+    ]
+    assert describe_differences("snippets/x.py", golden, golden) == []
+
+
+def test_every_golden_has_a_snippet():
+    from snippets import GOLDENS
+
+    stems = {p.stem for p in snippet_paths()}
+    orphans = [p.name for p in GOLDENS.glob("*.txt") if p.stem not in stems]
+    assert not orphans, f"golden copies without a snippet: {orphans}"
