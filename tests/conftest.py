@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,14 +11,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
+# Tests run every experiment fresh: the session gets an empty lstmgrad cache of its
+# own, shared by the strict build and the snippet subprocesses so each runs once.
+os.environ["LSTMGRAD_CACHE_DIR"] = tempfile.mkdtemp(prefix="lstmgrad-test-cache-")
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+
 
 def mkdocs_build(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """``mkdocs build --strict`` with the result and its log returned, never raised."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg", LSTMGRAD_NO_CACHE="1")
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site_dir)],
         cwd=cwd,
-        env=env,
         capture_output=True,
         text=True,
         timeout=1200,

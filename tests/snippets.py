@@ -28,7 +28,7 @@ def golden_path(snippet: Path) -> Path:
 
 def run_snippet(snippet: Path) -> str:
     """Run ``snippet`` in a fresh interpreter from the project root and return its stdout."""
-    env = dict(os.environ, MPLBACKEND="Agg", LSTMGRAD_NO_CACHE="1", PYTHONHASHSEED="0")
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
     proc = subprocess.run(
         [sys.executable, str(snippet)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
