@@ -60,3 +60,25 @@ def cumulative_factors(local: np.ndarray) -> np.ndarray:
     the entry for t = 1 is the whole chain dh_T/dh_0.
     """
     return np.cumprod(local[::-1])[::-1]
+
+
+def bptt_steps(x: Any, W_h: float, W_x: float, b: float = 0.0, h_0: float = 0.0) -> list[dict[str, float]]:
+    """One record per step t = 1..T: ``t, x, z, h, local, cumulative``.
+
+    ``local`` is ``W_h * tanh'(z_t)``; ``cumulative`` is the product of ``local``
+    from T down to t, which is ``dh_T/dh_{t-1}`` (the article's convention).
+    """
+    trace = scalar_forward(x, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
+    local = local_factors(trace)
+    cumulative = cumulative_factors(local)
+    return [
+        {
+            "t": t,
+            "x": float(trace.x[t - 1]),
+            "z": float(trace.z[t - 1]),
+            "h": float(trace.h[t - 1]),
+            "local": float(local[t - 1]),
+            "cumulative": float(cumulative[t - 1]),
+        }
+        for t in range(1, len(trace.x) + 1)
+    ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lstmgrad.rnn import scalar_forward
+from lstmgrad.rnn import bptt_steps, scalar_forward
 
 #: The article's anchor: five days of closing prices, and the weights it uses.
 ANCHOR_SEQUENCE = (100.0, 102.0, 105.0, 103.0, 108.0)
@@ -36,3 +36,20 @@ def forward_table(
         for t, (x_t, z_t, h_t) in enumerate(zip(trace.x, trace.z, trace.h), start=1)
     ]
     return markdown_table(["t", "x_t", "z_t", "h_t"], rows)
+
+
+def bptt_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    b: float = 0.0,
+    h_0: float = 0.0,
+) -> str:
+    """BPTT from t = T back to t = 1: the local factor ``W_h tanh'(z_t)`` and the running product.
+
+    ``cumulative`` in row t is ``local_T * ... * local_t`` = dh_T/dh_{t-1}, printed as the
+    article prints it (local to 4 decimals, cumulative to 6).
+    """
+    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
+    rows = [[str(s["t"]), f"{s['local']:.4f}", f"{s['cumulative']:.6f}"] for s in reversed(steps)]
+    return markdown_table(["t", "local", "cumulative"], rows)
