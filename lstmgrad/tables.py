@@ -33,7 +33,7 @@ def forward_table(
     trace = scalar_forward(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
     rows = [
         [str(t), f"{x_t:g}", f"{z_t:.4f}", f"{h_t:.4f}"]
-        for t, (x_t, z_t, h_t) in enumerate(zip(trace.x, trace.z, trace.h), start=1)
+        for t, (x_t, z_t, h_t) in enumerate(zip(trace.x, trace.z, trace.h, strict=True), start=1)
     ]
     return markdown_table(["t", "x_t", "z_t", "h_t"], rows)
 

@@ -54,7 +54,7 @@ def describe_differences(name: str, golden: str, output: str) -> list[str]:
     old_lines, new_lines = golden.splitlines(), output.splitlines()
     problems = []
     table, header = 0, []
-    for i, (old, new) in enumerate(zip(old_lines, new_lines), start=1):
+    for i, (old, new) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
         is_row = old.lstrip().startswith("|") and new.lstrip().startswith("|")
         if is_row and not header:
             table += 1
@@ -65,7 +65,7 @@ def describe_differences(name: str, golden: str, output: str) -> list[str]:
             continue
         old_cells, new_cells = _cells(old), _cells(new)
         if is_row and not _is_rule(old) and len(old_cells) == len(new_cells) == len(header):
-            for column, a, b in zip(header, old_cells, new_cells):
+            for column, a, b in zip(header, old_cells, new_cells, strict=True):
                 if a != b:
                     problems.append(
                         f"{name}: table {table}, row {header[0]}={old_cells[0]}, column {column}: "

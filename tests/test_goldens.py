@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from snippets import describe_differences, golden_path, run_snippet, snippet_paths
 
 

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, mkdocs_build
 from snippets import golden_path
 
@@ -99,12 +100,15 @@ def _broken_project(tmp_path: Path, snippet_body: str | None) -> Path:
         '--8<-- "snippets/broken.py"\n```\n'
     )
     config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nnav:\n  - index.md\nplugins:\n  - markdown-exec\n")
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nnav:\n  - index.md\nplugins:\n  - markdown-exec\n"
+    )
     return config
 
 
 def test_snippet_that_raises_fails_the_build_and_names_the_file(tmp_path):
-    config = _broken_project(tmp_path, "from lstmgrad.tables import forward_table\nprint(forward_table([]))\n")
+    raises = "from lstmgrad.tables import forward_table\nprint(forward_table([]))\n"
+    config = _broken_project(tmp_path, raises)
     proc = mkdocs_build(config, tmp_path / "site", cwd=tmp_path)
     assert proc.returncode != 0
     assert "snippets/broken.py" in proc.stderr
