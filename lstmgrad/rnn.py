@@ -82,3 +82,19 @@ def bptt_steps(x: Any, W_h: float, W_x: float, b: float = 0.0, h_0: float = 0.0)
         }
         for t in range(1, len(trace.x) + 1)
     ]
+
+
+def sweep_rows(
+    sequence: Any, W_hs: Any, W_x: float = 0.01, b: float = 0.0, h_0: float = 0.0
+) -> list[dict[str, float]]:
+    """For each recurrent weight in ``W_hs``: the whole chain dh_T/dh_0 and the last state h_T.
+
+    One record per weight: ``W_h``, ``cumulative`` (the product of all T local factors,
+    the article's "cumulative gradient at t=1") and ``h_T``.
+    """
+    W_hs = as_sequence("W_hs", W_hs)
+    rows = []
+    for W_h in W_hs:
+        steps = bptt_steps(sequence, W_h=float(W_h), W_x=W_x, b=b, h_0=h_0)
+        rows.append({"W_h": float(W_h), "cumulative": steps[0]["cumulative"], "h_T": steps[-1]["h"]})
+    return rows
