@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: install docs serve test goldens clean
+.PHONY: install docs serve test goldens clean vendor-katex
 
 # Recreate the install whenever the dependency pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -27,6 +27,21 @@ test: install  ## the whole suite, including a strict build of the site
 
 goldens: install  ## rewrite tests/goldens/ from fresh snippet runs; review with `git diff tests/goldens`
 	$(PY) tests/snippets.py
+
+# KaTeX is committed under docs/vendor/katex/ so a reader needs no npm; this refreshes it.
+# Only woff2 fonts are kept (every browser that runs KaTeX reads them), so the CSS drops the rest.
+KATEX_VERSION := 0.19.1
+KATEX_DIR := docs/vendor/katex
+vendor-katex:  ## refresh the vendored KaTeX from npm (needs npm; the result is committed)
+	rm -rf build/katex && mkdir -p build/katex
+	cd build/katex && npm pack --silent katex@$(KATEX_VERSION) >/dev/null && tar xzf katex-$(KATEX_VERSION).tgz
+	rm -rf $(KATEX_DIR) && mkdir -p $(KATEX_DIR)/contrib $(KATEX_DIR)/fonts
+	cp build/katex/package/LICENSE build/katex/package/dist/katex.min.js $(KATEX_DIR)/
+	cp build/katex/package/dist/contrib/auto-render.min.js $(KATEX_DIR)/contrib/
+	cp build/katex/package/dist/fonts/*.woff2 $(KATEX_DIR)/fonts/
+	sed -E 's/,url\(fonts\/[^)]*\.woff\) format\("woff"\),url\(fonts\/[^)]*\.ttf\) format\("truetype"\)//g' \
+		build/katex/package/dist/katex.min.css > $(KATEX_DIR)/katex.min.css
+	echo "katex@$(KATEX_VERSION) from npm; see 'make vendor-katex'" > $(KATEX_DIR)/VERSION
 
 clean:
 	rm -rf site .cache .pytest_cache
