@@ -1,0 +1,176 @@
+"""The experiment cache is never stale: a change to code a cached result depends on
+makes the next call (and the next build) recompute it; anything else is a hit."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from lstmgrad import cache
+
+PROBE = '''\
+from lstmgrad.cache import cached
+from lstmgrad.rnn import bptt_steps
+
+
+@cached
+def chain(W_h: float, steps: int = 3) -> float:
+    """dh_T/dh_0 of the scalar RNN on 1, 2, ..., steps."""
+    return bptt_steps(list(range(1, steps + 1)), W_h=W_h, W_x=0.1)[0]["cumulative"]
+'''
+
+# appended to a copy of rnn.py: bptt_steps looks local_factors up at call time
+DOUBLED_LOCAL = """
+
+def local_factors(trace):
+    return 2.0 * trace.W_h * (1.0 - trace.h**2)
+"""
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    """A copy of the lstmgrad package with a cached probe experiment and an unrelated module."""
+    shutil.copytree(
+        ROOT / "lstmgrad", tmp_path / "pkg" / "lstmgrad", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (tmp_path / "pkg" / "lstmgrad" / "_probe.py").write_text(PROBE)
+    (tmp_path / "pkg" / "lstmgrad" / "_unrelated.py").write_text("X = 1\n")
+    return tmp_path / "pkg"
+
+
+def run_probe(pkg: Path, cache_dir: Path, W_h: float = 0.5) -> dict:
+    """Call the probe in a fresh interpreter that imports the package copy; return value and stats."""
+    code = (
+        "import json, lstmgrad, lstmgrad._probe as p, lstmgrad.cache as c;"
+        f"v = p.chain({W_h});"
+        "print(json.dumps({'value': v, 'stats': c.stats, 'file': lstmgrad.__file__}))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(pkg), LSTMGRAD_CACHE_DIR=str(cache_dir))
+    env.pop("LSTMGRAD_NO_CACHE", None)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=pkg, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["file"].startswith(str(pkg)), "the subprocess imported the wrong lstmgrad"
+    return out
+
+
+def test_editing_a_function_the_experiment_uses_changes_its_result(package_copy: Path, tmp_path: Path):
+    cache_dir = tmp_path / "cache"
+    first = run_probe(package_copy, cache_dir)
+    assert first["stats"]["misses"] == 1
+    again = run_probe(package_copy, cache_dir)
+    assert again["stats"] == {"hits": 1, "misses": 0, "bypassed": 0}
+    assert again["value"] == first["value"]
+
+    # an edit to a module the probe does not import leaves its result cached
+    (package_copy / "lstmgrad" / "_unrelated.py").write_text("X = 2\n")
+    assert run_probe(package_copy, cache_dir)["stats"]["hits"] == 1
+
+    # an edit two imports away (probe -> rnn.bptt_steps -> rnn.local_factors) recomputes
+    with open(package_copy / "lstmgrad" / "rnn.py", "a") as f:
+        f.write(DOUBLED_LOCAL)
+    edited = run_probe(package_copy, cache_dir)
+    assert edited["stats"]["misses"] == 1
+    # three steps, each local factor doubled
+    assert edited["value"] == pytest.approx(8 * first["value"], rel=1e-12)
+
+
+def test_a_changed_config_misses_and_the_same_config_hits(package_copy: Path, tmp_path: Path):
+    cache_dir = tmp_path / "cache"
+    a = run_probe(package_copy, cache_dir, W_h=0.5)
+    b = run_probe(package_copy, cache_dir, W_h=0.6)
+    assert b["stats"]["misses"] == 1 and b["value"] != a["value"]
+    assert run_probe(package_copy, cache_dir, W_h=0.6)["stats"]["hits"] == 1
+
+
+def test_key_covers_config_defaults_sources_and_versions(package_copy: Path, monkeypatch):
+    monkeypatch.syspath_prepend(str(package_copy))
+    for name in [m for m in sys.modules if m == "lstmgrad" or m.startswith("lstmgrad.")]:
+        monkeypatch.delitem(sys.modules, name)
+    probe = importlib.import_module("lstmgrad._probe")
+    monkeypatch.setitem(sys.modules, "lstmgrad._probe", probe)  # removed again on undo
+    key = cache.cache_key(probe.chain, 0.5)
+    # defaults are bound, so spelling a default out is the same call
+    assert cache.cache_key(probe.chain, 0.5, steps=3) == key
+    assert cache.cache_key(probe.chain, 0.5, steps=4) != key
+    assert cache.cache_key(probe.chain, 0.25) != key
+    # closure: the probe reaches rnn and checks through imports, never tables
+    closure = cache.import_closure("lstmgrad._probe")
+    assert {"lstmgrad", "lstmgrad._probe", "lstmgrad.rnn", "lstmgrad.checks", "lstmgrad.cache"} <= set(
+        closure
+    )
+    assert "lstmgrad.tables" not in closure and "lstmgrad._unrelated" not in closure
+    with open(package_copy / "lstmgrad" / "checks.py", "a") as f:
+        f.write("\n# an edited comment still counts: the key is the bytes\n")
+    assert cache.cache_key(probe.chain, 0.5) != key
+
+
+def test_numpy_version_is_in_the_key(monkeypatch):
+    from lstmgrad.rnn import bptt_steps
+
+    key = cache.cache_key(bptt_steps, [1.0], 0.5, 0.1)
+    monkeypatch.setattr(cache.np, "__version__", "0.0.0")
+    assert cache.cache_key(bptt_steps, [1.0], 0.5, 0.1) != key
+
+
+def test_no_cache_switch_and_atomic_files(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("LSTMGRAD_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def square(n: int) -> int:
+        calls.append(n)
+        return n * n
+
+    f = cache.cached(square)
+    assert f(3) == 9 and f(3) == 9 and calls == [3]
+    files = list(tmp_path.rglob("*"))
+    assert [p.suffix for p in files if p.is_file()] == [".pkl"], "a temporary file was left behind"
+    monkeypatch.setenv("LSTMGRAD_NO_CACHE", "1")
+    assert f(3) == 9 and calls == [3, 3]
+
+
+def test_arguments_must_be_json(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("LSTMGRAD_CACHE_DIR", str(tmp_path))
+    f = cache.cached(lambda x: x)
+    with pytest.raises(TypeError):
+        f(object())
+
+
+def test_a_process_running_edited_code_neither_reads_nor_writes(tmp_path: Path, monkeypatch):
+    # mkdocs serve keeps the modules it imported: after an edit on disk the running code
+    # is the old one, so a key from the new files must not be used
+    pkg = tmp_path / "probepkg_cache_guard"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "helper.py").write_text("def scale():\n    return 2\n")
+    (pkg / "exp.py").write_text(
+        textwrap.dedent(
+            """\
+            from lstmgrad.cache import cached
+            from probepkg_cache_guard.helper import scale
+
+            @cached
+            def run(n: int) -> int:
+                return scale() * n
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("LSTMGRAD_CACHE_DIR", str(tmp_path / "cache"))
+    exp = importlib.import_module("probepkg_cache_guard.exp")
+    before = dict(cache.stats)
+    assert exp.run(5) == 10 and exp.run(5) == 10
+    assert cache.stats["hits"] == before["hits"] + 1
+    (pkg / "helper.py").write_text("def scale():\n    return 3\n")
+    assert exp.run(5) == 10  # still the imported code
+    assert cache.stats["bypassed"] == before["bypassed"] + 1
+    assert len(list((tmp_path / "cache").rglob("*.pkl"))) == 1
