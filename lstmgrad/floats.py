@@ -97,10 +97,10 @@ def negligible_table(factors: tuple[float, ...] = (0.7, 0.1), max_steps: int = 3
     for factor in factors:
         for dtype in DTYPES:
             w = walk_product(factor, dtype, max_steps)
-            rows.append(
-                [f"{factor:g}", w.dtype, f"{w.eps:.2g}", f"{w.at_100:.2g}", _step(w.below_eps), _step(w.negligible)]
-            )
-    header = ["factor", "dtype", "eps", "factor^100", "first T with factor^T < eps", "first T the sum ignores it"]
+            cells = [f"{factor:g}", w.dtype, f"{w.eps:.2g}", f"{w.at_100:.2g}"]
+            rows.append([*cells, _step(w.below_eps), _step(w.negligible)])
+    header = ["factor", "dtype", "eps", "factor^100"]
+    header += ["first T with factor^T < eps", "first T the sum ignores it"]
     return markdown_table(header, rows)
 
 

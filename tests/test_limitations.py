@@ -75,7 +75,8 @@ def test_0_1_underflows_to_exact_zero(dtype):
     w = walk_product(0.1, dtype)
     assert walk_power(0.1, dtype, w.zero) == 0.0 and walk_power(0.1, dtype, w.zero - 1) > 0.0
     # subnormal range starts below the smallest normal number
-    assert 0 < walk_power(0.1, dtype, w.subnormal) < np.finfo(dtype).tiny <= walk_power(0.1, dtype, w.subnormal - 1)
+    tiny = np.finfo(dtype).tiny
+    assert 0 < walk_power(0.1, dtype, w.subnormal) < tiny <= walk_power(0.1, dtype, w.subnormal - 1)
 
 
 def test_walk_product_rejects_a_growing_factor():
