@@ -7,11 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lstmgrad.rnn import bptt_steps, scalar_forward
+import numpy as np
+
+from lstmgrad.checks import as_float
+from lstmgrad.rnn import bptt_steps, scalar_forward, sweep_rows
 
 #: The article's anchor: five days of closing prices, and the weights it uses.
 ANCHOR_SEQUENCE = (100.0, 102.0, 105.0, 103.0, 108.0)
 ANCHOR_WEIGHTS = {"W_h": 0.5, "W_x": 0.01, "b": 0.0, "h_0": 0.0}
+
+
+def _sub(n: int) -> str:
+    """``n`` in Unicode subscript digits, for column labels such as ∂h₅/∂hₜ₋₁."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "right") -> str:
@@ -52,4 +60,87 @@ def bptt_table(
     """
     steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
     rows = [[str(s["t"]), f"{s['local']:.4f}", f"{s['cumulative']:.6f}"] for s in reversed(steps)]
-    return markdown_table(["t", "local", "cumulative"], rows)
+    # Say what each column is: row t's product ends at h_{t-1}, so row 1 is the whole chain to h_0.
+    T = _sub(len(steps))
+    return markdown_table(["t", "local ∂hₜ/∂hₜ₋₁", f"cumulative ∂h{T}/∂hₜ₋₁"], rows)
+
+
+def anchor_table(sequence: Sequence[float] = ANCHOR_SEQUENCE) -> str:
+    """The anchor task: one closing price per day, and the next day left to predict."""
+    rows = [[str(day), f"{price:g}"] for day, price in enumerate(sequence, start=1)]
+    rows.append([str(len(sequence) + 1), "? (to predict)"])
+    return markdown_table(["day t", "closing price x_t"], rows)
+
+
+def constant_factor_table(factor: float = 0.7, steps: Sequence[int] = (5, 100)) -> str:
+    """What a chain of ``T`` equal factors does: ``factor**T``, and the shrinkage ``1/factor**T``."""
+    factor = as_float("factor", factor)
+    rows = [[str(T), f"{factor**T:.3g}", f"{factor**-T:.3g}"] for T in steps]
+    return markdown_table(["T", f"{factor:g}ᵀ", "shrinkage 1/(" + f"{factor:g}ᵀ)"], rows)
+
+
+def repeated_sequence(days: int, sequence: Sequence[float] = ANCHOR_SEQUENCE) -> list[float]:
+    """``sequence`` repeated end to end and cut at ``days`` items: prices staying in the anchor's range."""
+    return [float(sequence[i % len(sequence)]) for i in range(days)]
+
+
+def lag_table(
+    days: int = 90,
+    lags: Sequence[int] = (1, 2, 5, 10, 20, 30, 45, 60, 90),
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    reference: float = 0.7,
+) -> str:
+    """The anchor RNN run over ``days`` prices (the anchor repeated): the chain from h_T back ``k`` steps.
+
+    Row k is the product of the last k local factors, ``dh_T/dh_{T-k}``, beside a constant
+    ``reference`` factor to the power k. A line under the table gives the smallest and largest
+    local factor over all steps.
+    """
+    steps = bptt_steps(repeated_sequence(days), W_h=W_h, W_x=W_x)
+    T = len(steps)
+    rows = []
+    for k in lags:
+        if not 1 <= k <= T:
+            raise ValueError(f"lags must lie in 1..{T}, got {k}")
+        s = steps[T - k]  # step t = T-k+1: its cumulative is dh_T/dh_{T-k}
+        rows.append([str(k), f"{s['cumulative']:.2e}", f"{reference**k:.2e}"])
+    header = ["lag k", f"∂h{_sub(T)}/∂h{_sub(T)}₋ₖ", f"{reference:g}ᵏ"]
+    local = [s["local"] for s in steps]
+    note = f"Over all {T} steps the local factor lies between {min(local):.4f} and {max(local):.4f}."
+    return markdown_table(header, rows) + "\n\n" + note
+
+
+def sweep_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_hs: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5, 2.0),
+    W_x: float = 0.01,
+) -> str:
+    """The article's W_h sweep: the whole chain dh_T/dh_0 (8 decimals) and h_T (4 decimals) per W_h."""
+    rows = [
+        [str(r["W_h"]), f"{r['cumulative']:.8f}", f"{r['h_T']:.4f}"]
+        for r in sweep_rows(sequence, W_hs, W_x=W_x)
+    ]
+    T = _sub(len(sequence))
+    return markdown_table(["W_h", f"cumulative ∂h{T}/∂h₀", f"h{T}"], rows)
+
+
+def sweep_peak_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    lo: float = 0.001,
+    hi: float = 3.0,
+    step: float = 0.001,
+    W_x: float = 0.01,
+) -> str:
+    """Where the whole-chain factor dh_T/dh_0 peaks on a fine grid of W_h from ``lo`` to ``hi``."""
+    grid = np.round(np.arange(lo, hi + step / 2, step), 6)
+    rows = sweep_rows(sequence, grid, W_x=W_x)
+    best = max(rows, key=lambda r: r["cumulative"])
+    T = _sub(len(sequence))
+    cells = [
+        f"{lo:g} to {hi:g} in steps of {step:g}",
+        f"{best['W_h']:.3f}",
+        f"{best['cumulative']:.8f}",
+        f"{best['h_T']:.4f}",
+    ]
+    return markdown_table(["W_h grid", "peak at W_h", f"∂h{T}/∂h₀ there", f"h{T} there"], [cells])

@@ -1,0 +1,119 @@
+"""Plots for the site: each function returns an SVG document as a string.
+
+The data comes from the same functions that make the tables, so a plot cannot
+disagree with the table beside it. Output is deterministic (fixed hash salt, no
+date, no creator) and carries alt text for screen readers.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from lstmgrad.rnn import bptt_steps, sweep_rows
+from lstmgrad.tables import ANCHOR_SEQUENCE
+
+
+def _style() -> AbstractContextManager[None]:
+    return plt.rc_context(
+        {
+            "svg.hashsalt": "lstmgrad",  # stable ids, so the same data gives the same bytes
+            "svg.fonttype": "none",  # text as text: lighter than glyph outlines, and searchable
+            "font.size": 10,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+        }
+    )
+
+
+def svg_text(fig: Figure, alt: str) -> str:
+    """Serialise ``fig`` as inline SVG with ``alt`` as its accessible name, then close it."""
+    buf = io.StringIO()
+    with _style():
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: this goes inside HTML
+    # Scale with the page instead of a fixed size in points.
+    svg = re.sub(
+        r'width="([\d.]+)pt" height="[\d.]+pt"',
+        r'width="100%" style="max-width:\1pt;height:auto"',
+        svg,
+        count=1,
+    )
+    label = html.escape(alt, quote=True)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    head_end = svg.index(">") + 1
+    # Blank lines would end Markdown's raw-HTML block early.
+    return (svg[:head_end] + f"\n <title>{label}</title>" + svg[head_end:]).replace("\n\n", "\n")
+
+
+def _figure() -> tuple[Figure, plt.Axes]:
+    with _style():
+        fig, ax = plt.subplots(figsize=(6.0, 3.4))
+    return fig, ax
+
+
+def decay_plot(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    b: float = 0.0,
+    h_0: float = 0.0,
+    reference: float = 0.7,
+) -> str:
+    """Log-scale plot of dh_T/dh_{T-k} against k steps back, beside a constant factor ``reference``."""
+    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
+    T = len(steps)
+    back = np.arange(1, T + 1)
+    # k steps back from T is the product of the last k local factors: row t = T-k+1
+    chain = np.array([steps[T - k]["cumulative"] for k in back])
+    with _style():
+        fig, ax = _figure()
+        ax.semilogy(back, chain, "o-", color="C0", label=rf"anchor RNN ($W_h$ = {W_h:g})")
+        ax.semilogy(back, reference**back, "s--", color="C1", label=f"constant factor {reference:g} per step")
+        ax.set_xlabel("steps back from the last state, k")
+        ax.set_ylabel(rf"$\partial h_{{{T}}} / \partial h_{{{T}-k}}$ (log scale)")
+        ax.set_xticks(back)
+        ax.legend(loc="lower left")
+    alt = (
+        f"Log-scale line chart: the gradient factor reaching k steps back, for k = 1 to {T}. "
+        f"The anchor RNN's product falls from {chain[0]:.3g} at k = 1 to {chain[-1]:.2g} at k = {T}; "
+        f"a constant factor of {reference:g} per step only falls to {reference**T:.3g}."
+    )
+    return svg_text(fig, alt)
+
+
+def sweep_plot(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_hs: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5, 2.0),
+    fine: Sequence[float] | None = None,
+    W_x: float = 0.01,
+) -> str:
+    """dh_T/dh_0 against W_h on a fine grid (line), the coarse sweep ``W_hs`` marked, and the peak."""
+    grid = np.round(np.arange(0.02, 3.0001, 0.02), 2) if fine is None else np.asarray(fine, dtype=float)
+    curve = np.array([r["cumulative"] for r in sweep_rows(sequence, grid, W_x=W_x)])
+    marks = np.array([r["cumulative"] for r in sweep_rows(sequence, W_hs, W_x=W_x)])
+    peak = int(np.argmax(curve))
+    with _style():
+        fig, ax = _figure()
+        ax.semilogy(grid, curve, "-", color="C0", label="fine sweep")
+        ax.semilogy(list(W_hs), marks, "D", color="C1", label="the article's eight values")
+        ax.axvline(grid[peak], color="0.3", linestyle=":", label=rf"peak near $W_h$ = {grid[peak]:.2f}")
+        ax.set_xlabel(r"recurrent weight $W_h$")
+        ax.set_ylabel(r"$\partial h_T / \partial h_0$ (log scale)")
+        ax.legend(loc="upper right")
+    alt = (
+        f"Log-scale chart of the whole-chain gradient factor against W_h from {grid[0]:g} to {grid[-1]:g}. "
+        f"It rises to a single peak of {curve[peak]:.2e} near W_h = {grid[peak]:.2f} "
+        "and falls on both sides; "
+        "it never comes near 1."
+    )
+    return svg_text(fig, alt)
