@@ -4,6 +4,7 @@ the argument and says what is wrong with it."""
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -37,3 +38,50 @@ def as_sequence(name: str, values: Any) -> np.ndarray:
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise ValueError(f"{name} must be finite, but item {bad} is {arr[bad]!r}")
     return arr
+
+
+class UnderflowWarning(RuntimeWarning):
+    """A product of gradient factors fell below what float64 can represent."""
+
+
+def as_array(name: str, value: Any, ndim: int) -> np.ndarray:
+    """Return ``value`` as a float64 array with ``ndim`` dimensions, none of them empty, all finite.
+
+    Raises ``ValueError`` naming ``name`` for a non-numeric, wrongly shaped, empty
+    or non-finite (NaN, inf) value.
+    """
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must contain only numbers, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must contain only numbers, got {type(value).__name__}") from None
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(f"{name} must be finite, but entry {bad} is {arr[bad]!r}")
+    return arr
+
+
+def check_shape(name: str, arr: np.ndarray, expected: tuple[int, ...], meaning: str) -> None:
+    """Raise ``ValueError`` naming ``name`` unless ``arr.shape == expected``; ``meaning`` spells it out."""
+    if arr.shape != expected:
+        raise ValueError(f"{name} must have shape {expected} ({meaning}), got {arr.shape}")
+
+
+def warn_if_underflow(name: str, product: np.ndarray, factors_nonzero: bool = True) -> None:
+    """Warn when a product of nonzero factors has underflowed to 0 or to a subnormal number.
+
+    The value is then not the true product, only a bound: |true| < 2.2e-308.
+    """
+    tiny = np.finfo(np.float64).tiny
+    if factors_nonzero and np.any(np.abs(product) < tiny):
+        warnings.warn(
+            f"{name} underflowed float64 (|value| < {tiny:.1e}): the stored zeros or subnormals are "
+            "not the true product, only a bound on it",
+            UnderflowWarning,
+            stacklevel=3,
+        )
