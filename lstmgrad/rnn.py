@@ -1,4 +1,6 @@
-"""The vanilla tanh RNN, in the article's scalar form.
+"""The vanilla tanh RNN, in the article's scalar form and in vector form.
+
+Scalar (the article's): numbers ``W_h``, ``W_x``, ``b``, ``h_0`` and a sequence x of shape (T,):
 
     z_t = W_h * h_{t-1} + W_x * x_t + b
     h_t = tanh(z_t)
@@ -7,6 +9,18 @@ and the quantities BPTT multiplies together on its way back:
 
     local_t      = dh_t/dh_{t-1} = W_h * tanh'(z_t) = W_h * (1 - h_t**2)
     cumulative_t = local_T * local_{T-1} * ... * local_t = dh_T/dh_{t-1}
+
+Vector: ``W_x`` (H, D), ``W_h`` (H, H), ``b`` (H,), a batch x of shape (B, T, D) and
+``h_0`` (B, H), with the same equations read as matrix products,
+``z_t = W_h h_{t-1} + W_x x_t + b``, and matrices for the factors:
+
+    local_t      = dh_t/dh_{t-1} = diag(1 - h_t**2) W_h              (H, H)
+    cumulative_t = local_T local_{T-1} ... local_t = dh_T/dh_{t-1}  (H, H)
+
+The vector functions take the weights in PyTorch's order, ``(x, W_x, W_h, b)``, like
+:mod:`lstmgrad.lstm` and :mod:`lstmgrad.gru` (``W_x`` = ``weight_ih_l0``, ``W_h`` =
+``weight_hh_l0``, ``b`` = ``bias_ih_l0 + bias_hh_l0`` of ``nn.RNN``); the scalar ones keep
+the article's ``(x, W_h, W_x)``. Pass weights by keyword when in doubt.
 """
 
 from __future__ import annotations
@@ -16,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.checks import as_float, as_sequence
+from lstmgrad.checks import as_array, as_float, as_sequence, check_shape, warn_if_underflow
 
 
 @dataclass(frozen=True)
@@ -59,7 +73,10 @@ def cumulative_factors(local: np.ndarray) -> np.ndarray:
     Entry t (0-based index t-1) is ``local_T * ... * local_t = dh_T/dh_{t-1}``:
     the entry for t = 1 is the whole chain dh_T/dh_0.
     """
-    return np.cumprod(local[::-1])[::-1]
+    out = np.cumprod(local[::-1])[::-1]
+    # a product of nonzero factors that reads 0 here has underflowed, not vanished exactly
+    warn_if_underflow("cumulative product dh_T/dh_{t-1}", out, factors_nonzero=bool(np.all(local != 0)))
+    return out
 
 
 def bptt_steps(x: Any, W_h: float, W_x: float, b: float = 0.0, h_0: float = 0.0) -> list[dict[str, float]]:
@@ -98,3 +115,144 @@ def sweep_rows(
         steps = bptt_steps(sequence, W_h=float(W_h), W_x=W_x, b=b, h_0=h_0)
         rows.append({"W_h": float(W_h), "cumulative": steps[0]["cumulative"], "h_T": steps[-1]["h"]})
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Vector form: batches (B, T, D), hidden size H.
+
+
+@dataclass(frozen=True)
+class RNNTrace:
+    """Everything one forward pass of the vector RNN computed.
+
+    Stored time-major; the properties give (B, T, H) views, e.g. ``trace.h[:, t-1]`` is h_t.
+    """
+
+    x: np.ndarray  # (B, T, D) inputs x_t
+    W_x: np.ndarray  # (H, D)
+    W_h: np.ndarray  # (H, H)
+    b: np.ndarray  # (H,)
+    z_tm: np.ndarray  # (T, B, H) pre-activations z_t
+    h_tm: np.ndarray  # (T+1, B, H) hidden states h_0 .. h_T
+
+    @property
+    def z(self) -> np.ndarray:
+        """Pre-activations z_1 .. z_T, shape (B, T, H)."""
+        return self.z_tm.transpose(1, 0, 2)
+
+    @property
+    def h(self) -> np.ndarray:
+        """Hidden states h_1 .. h_T, shape (B, T, H)."""
+        return self.h_tm[1:].transpose(1, 0, 2)
+
+    @property
+    def h_0(self) -> np.ndarray:
+        """Initial hidden state, shape (B, H)."""
+        return self.h_tm[0]
+
+
+def forward(x: Any, W_x: Any, W_h: Any, b: Any, h_0: Any = None) -> RNNTrace:
+    """Run the vector RNN ``h_t = tanh(W_h h_{t-1} + W_x x_t + b)`` over a batch ``x`` (B, T, D).
+
+    ``W_x`` (H, D), ``W_h`` (H, H), ``b`` (H,), ``h_0`` (B, H), zeros by default.
+    """
+    x = as_array("x", x, 3)
+    W_x, W_h, b = as_array("W_x", W_x, 2), as_array("W_h", W_h, 2), as_array("b", b, 1)
+    B, T, D = x.shape
+    H = W_h.shape[0]
+    check_shape("W_h", W_h, (H, H), "H x H, square")
+    check_shape("W_x", W_x, (H, D), f"H x D, with H = {H} from W_h and D = {D} from x of shape (B, T, D)")
+    check_shape("b", b, (H,), f"H = {H} from W_h")
+    h = np.empty((T + 1, B, H))
+    if h_0 is None:
+        h[0] = 0.0
+    else:
+        h_0 = as_array("h_0", h_0, 2)
+        check_shape("h_0", h_0, (B, H), "B x H")
+        h[0] = h_0
+    # W_x x_t + b for every step in one matmul, time-major (T, B, H)
+    z = (x.transpose(1, 0, 2).reshape(T * B, D) @ W_x.T).reshape(T, B, H)
+    z += b
+    W_hT = np.ascontiguousarray(W_h.T)
+    Wh_h = np.empty((B, H))
+    for t in range(T):
+        # z_t = W_h h_{t-1} + (W_x x_t + b);  h_t = tanh(z_t)
+        np.matmul(h[t], W_hT, out=Wh_h)
+        z[t] += Wh_h
+        np.tanh(z[t], out=h[t + 1])
+    return RNNTrace(x=x, W_x=W_x, W_h=W_h, b=b, z_tm=z, h_tm=h)
+
+
+def backward(trace: RNNTrace, dh: Any) -> dict[str, np.ndarray]:
+    """Full BPTT: gradients of a loss L given ``dh`` = dL/dh_t.
+
+    ``dh`` has shape (B, T, H) (a loss on every step) or (B, H) (a loss on h_T only).
+    Returns ``W_x`` (H, D), ``W_h`` (H, H), ``b`` (H,), ``x`` (B, T, D), ``h_0`` (B, H).
+    Recurrence: ``dL/dz_t = dL/dh_t * (1 - h_t**2)``, ``dL/dh_{t-1} = W_h^T dL/dz_t`` (+ the loss's term).
+    """
+    B, T, D = trace.x.shape
+    H = trace.W_h.shape[0]
+    dh_arr = as_array("dh", dh, 3 if np.ndim(dh) == 3 else 2)
+    if dh_arr.ndim == 2:
+        check_shape("dh", dh_arr, (B, H), "B x H, the gradient at h_T")
+    else:
+        check_shape("dh", dh_arr, (B, T, H), "B x T x H, the gradient at every h_t")
+    dh_tm = dh_arr.transpose(1, 0, 2) if dh_arr.ndim == 3 else None
+    dz = np.empty((T, B, H))
+    dh_next = np.zeros((B, H)) if dh_tm is not None else dh_arr
+    for t in range(T - 1, -1, -1):
+        dh_t = dh_next + dh_tm[t] if dh_tm is not None else dh_next
+        h_t = trace.h_tm[t + 1]
+        # backprop through tanh: tanh'(z_t) = 1 - h_t^2
+        np.multiply(dh_t, 1.0 - h_t * h_t, out=dz[t])
+        dh_next = dz[t] @ trace.W_h
+    # W_h, W_x and b are shared by every step: sum the per-step terms in one matmul each
+    dz_flat = dz.reshape(T * B, H)
+    return {
+        "W_x": dz_flat.T @ trace.x.transpose(1, 0, 2).reshape(T * B, D),
+        "W_h": dz_flat.T @ trace.h_tm[:-1].reshape(T * B, H),
+        "b": dz_flat.sum(axis=0),
+        "x": (dz_flat @ trace.W_x).reshape(T, B, D).transpose(1, 0, 2),
+        "h_0": dh_next,
+    }
+
+
+def local_jacobians(trace: RNNTrace) -> np.ndarray:
+    """``local_t = dh_t/dh_{t-1} = diag(1 - h_t**2) W_h`` for t = 1..T, shape (B, T, H, H)."""
+    slope = 1.0 - trace.h**2  # tanh'(z_t), (B, T, H)
+    return slope[..., :, None] * trace.W_h
+
+
+def cumulative_jacobians(trace: RNNTrace) -> np.ndarray:
+    """``local_T local_{T-1} ... local_t = dh_T/dh_{t-1}`` for t = 1..T, shape (B, T, H, H).
+
+    Index t-1 holds the product down to step t, as in :func:`cumulative_factors`: index 0 is
+    the whole chain dh_T/dh_0. Warns (``UnderflowWarning``) if a product of nonzero factors
+    underflows float64.
+    """
+    local = local_jacobians(trace)
+    out = np.empty_like(local)
+    T = local.shape[1]
+    out[:, T - 1] = local[:, T - 1]
+    for t in range(T - 2, -1, -1):
+        # dh_T/dh_{t-1} = dh_T/dh_t  dh_t/dh_{t-1}: multiply on the right, going back in time
+        out[:, t] = out[:, t + 1] @ local[:, t]
+    norms = np.linalg.norm(out, axis=(-2, -1))
+    nonzero = bool(np.all(np.linalg.norm(local, axis=(-2, -1)) > 0))
+    warn_if_underflow("cumulative Jacobian dh_T/dh_{t-1}", norms, factors_nonzero=nonzero)
+    return out
+
+
+def jacobian_norms(J: Any) -> dict[str, np.ndarray]:
+    """Sizes of a stack of matrices ``J`` (..., H, H): Frobenius norm and largest singular value.
+
+    ``sigma_max`` is the spectral norm, the most any direction of dh_T can be stretched;
+    ``frobenius`` is ``sqrt(sum J_ij^2)``. Both have shape ``J.shape[:-2]``.
+    """
+    J = np.asarray(J, dtype=np.float64)
+    if J.ndim < 2:
+        raise ValueError(f"J must be a (stack of) matrices, got shape {J.shape}")
+    return {
+        "frobenius": np.linalg.norm(J, axis=(-2, -1)),
+        "sigma_max": np.linalg.svd(J, compute_uv=False)[..., 0],
+    }
