@@ -14,6 +14,10 @@ There is no causal mask: step t sees the whole sequence, past and future. The
 price is the (B, T, T) matrix A, which the backward pass needs, so stored
 activations grow as T**2 where a recurrent model's grow as T.
 
+A task that reads only the last step's answer needs only the last row of A:
+``queries="last"`` computes just that row (Q, A, U and Z for one step), which
+gives the same logit and the same gradients at O(T) cost.
+
 Forward and backward are written side by side, one step at a time, in the
 spirit of micrograd: every line of ``attention_backward`` undoes one line of
 ``attention_forward``, in reverse order.
@@ -77,18 +81,28 @@ def _check_input(params: dict[str, np.ndarray], x: Any) -> np.ndarray:
     return x
 
 
-def attention_forward(params: dict[str, np.ndarray], x: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Logits y (B, T) for inputs x (B, T, D), and the activations the backward pass needs."""
+def attention_forward(
+    params: dict[str, np.ndarray], x: Any, queries: str = "all"
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Logits y (B, Tq) for inputs x (B, T, D), and the activations the backward pass needs.
+
+    ``queries="all"`` is the full layer: every step asks, Tq = T, and A is (B, T, T).
+    ``queries="last"`` lets only the last step ask (Tq = 1, A is (B, 1, T)): the same
+    model and the same last-step logit, for a task that only reads the last step.
+    """
     x = _check_input(params, x)
+    if queries not in ("all", "last"):
+        raise ValueError(f"queries must be 'all' or 'last', got {queries!r}")
     d = params["W_q"].shape[0]
     E = x @ params["W_e"] + params["b_e"] + positional_encoding(x.shape[1], d)
-    Q, K, V = E @ params["W_q"], E @ params["W_k"], E @ params["W_v"]
+    Eq = E[:, -1:] if queries == "last" else E  # the steps that ask
+    Q, K, V = Eq @ params["W_q"], E @ params["W_k"], E @ params["W_v"]
     S = Q @ K.transpose(0, 2, 1) / np.sqrt(d)
     # subtract the row max before exp: same softmax, no overflow
     A = np.exp(S - S.max(axis=-1, keepdims=True))
     A /= A.sum(axis=-1, keepdims=True)
     U = A @ V
-    Z = E + U
+    Z = Eq + U
     y = Z @ params["w_y"] + params["b_y"]
     # S is not kept: the softmax backward needs only A
     cache = {"x": x, "E": E, "Q": Q, "K": K, "V": V, "A": A, "Z": Z}
@@ -98,19 +112,20 @@ def attention_forward(params: dict[str, np.ndarray], x: Any) -> tuple[np.ndarray
 def attention_backward(
     params: dict[str, np.ndarray], cache: dict[str, np.ndarray], dy: Any
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Given dL/dy (B, T), return dL/dparams (same shapes as params) and dL/dx (B, T, D)."""
+    """Given dL/dy (B, Tq), return dL/dparams (same shapes as params) and dL/dx (B, T, D)."""
     x, E, Q, K, V, A, Z = (cache[k] for k in ("x", "E", "Q", "K", "V", "A", "Z"))
     dy = np.asarray(dy, dtype=np.float64)
     if dy.shape != Z.shape[:2]:
         raise ValueError(f"dy must have shape {Z.shape[:2]}, got {dy.shape}")
     d = params["W_q"].shape[0]
+    Eq = E[:, E.shape[1] - Z.shape[1] :]
     g: dict[str, np.ndarray] = {}
     # y = Z w_y + b_y
     g["w_y"] = np.einsum("bt,btd->d", dy, Z)
     g["b_y"] = np.asarray(dy.sum())
     dZ = dy[..., None] * params["w_y"]
-    # Z = E + U: the residual hands dZ to both
-    dE = dZ.copy()
+    # Z = Eq + U: the residual hands dZ to both
+    dEq = dZ.copy()
     dU = dZ
     # U = A V
     dA = dU @ V.transpose(0, 2, 1)
@@ -120,10 +135,13 @@ def attention_backward(
     # S = Q K^T / sqrt(d)
     dQ = dS @ K / np.sqrt(d)
     dK = dS.transpose(0, 2, 1) @ Q / np.sqrt(d)
-    # Q, K, V = E W_q, E W_k, E W_v: E feeds all three
-    for name, dP in (("W_q", dQ), ("W_k", dK), ("W_v", dV)):
-        g[name] = np.einsum("btd,bte->de", E, dP)
-        dE += dP @ params[name].T
+    # Q = Eq W_q; K, V = E W_k, E W_v: E feeds all three
+    g["W_q"] = np.einsum("btd,bte->de", Eq, dQ)
+    g["W_k"] = np.einsum("btd,bte->de", E, dK)
+    g["W_v"] = np.einsum("btd,bte->de", E, dV)
+    dEq += dQ @ params["W_q"].T
+    dE = dK @ params["W_k"].T + dV @ params["W_v"].T
+    dE[:, E.shape[1] - Z.shape[1] :] += dEq
     # E = x W_e + b_e + P (P is fixed)
     g["W_e"] = np.einsum("bti,btd->id", x, dE)
     g["b_e"] = dE.sum(axis=(0, 1))
@@ -136,6 +154,8 @@ def activation_bytes(cache: dict[str, np.ndarray]) -> int:
     return int(sum(a.nbytes for a in cache.values()))
 
 
-def attention_activation_bytes(T: int, d: int, D: int = 1, batch: int = 1) -> int:
-    """The same count in closed form: x (T D), E Q K V Z (5 T d) and A (T T) float64 per sequence."""
-    return 8 * batch * (T * D + 5 * T * d + T * T)
+def attention_activation_bytes(T: int, d: int, D: int = 1, batch: int = 1, queries: str = "all") -> int:
+    """The same count in closed form, float64, with Tq asking steps (T, or 1 for ``queries="last"``):
+    x (T D), E K V (3 T d), Q Z (2 Tq d) and A (Tq T)."""
+    Tq = T if queries == "all" else 1
+    return 8 * batch * (T * D + 3 * T * d + 2 * Tq * d + Tq * T)

@@ -102,3 +102,40 @@ def test_activation_bytes_closed_form_matches_measured(T):
 def test_bad_input_names_the_problem(x, message):
     with pytest.raises(ValueError, match=message):
         attention_forward(init_attention(2, 4), x)
+
+
+def test_last_query_mode_is_the_full_model_read_at_the_last_step():
+    rng = np.random.default_rng(5)
+    params = init_attention(2, 4, seed=1)
+    x = rng.normal(size=(3, 9, 2))
+    y_all, cache_all = attention_forward(params, x)
+    y_last, cache_last = attention_forward(params, x, queries="last")
+    np.testing.assert_allclose(y_last[:, 0], y_all[:, -1], rtol=1e-13, atol=1e-14)
+    dy_all = np.zeros_like(y_all)
+    dy_all[:, -1] = c = rng.normal(size=3)
+    g_all, dx_all = attention_backward(params, cache_all, dy_all)
+    g_last, dx_last = attention_backward(params, cache_last, c[:, None])
+    for name in PARAM_NAMES:
+        np.testing.assert_allclose(g_last[name], g_all[name], rtol=1e-11, atol=1e-13, err_msg=name)
+    np.testing.assert_allclose(dx_last, dx_all, rtol=1e-11, atol=1e-13)
+
+
+def test_last_query_gradients_match_finite_differences():
+    rng = np.random.default_rng(11)
+    params = {k: np.array(v + rng.normal(0, 0.3, v.shape)) for k, v in init_attention(1, 6, seed=4).items()}
+    x = rng.normal(size=(2, 7, 1))
+    c = rng.normal(size=(2, 1))
+
+    def loss() -> float:
+        return float(np.sum(c * attention_forward(params, x, queries="last")[0]))
+
+    grads, dx = attention_backward(params, attention_forward(params, x, queries="last")[1], c)
+    for name in PARAM_NAMES:
+        assert relative_error(grads[name], numeric_gradient(loss, params[name])) < 1e-6, name
+    assert relative_error(dx, numeric_gradient(loss, x)) < 1e-6
+
+
+@pytest.mark.parametrize("T", [1, 12])
+def test_last_query_bytes_closed_form(T):
+    _, cache = attention_forward(init_attention(1, 4), np.zeros((2, T, 1)), queries="last")
+    assert activation_bytes(cache) == attention_activation_bytes(T, d=4, D=1, batch=2, queries="last")
