@@ -22,6 +22,11 @@ def _sub(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
+def _sup(n: int) -> str:
+    """``n`` in Unicode superscript digits, for powers such as W_h⁵."""
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "right") -> str:
     """Format ``rows`` of already-formatted cells as a Markdown table."""
     rule = {"right": "---:", "left": ":---", "center": ":---:"}[align]
@@ -140,7 +145,35 @@ def sweep_peak_table(
     cells = [
         f"{lo:g} to {hi:g} in steps of {step:g}",
         f"{best['W_h']:.3f}",
-        f"{best['cumulative']:.8f}",
+        f"{best['cumulative']:.5e}",
         f"{best['h_T']:.4f}",
     ]
     return markdown_table(["W_h grid", "peak at W_h", f"∂h{T}/∂h₀ there", f"h{T} there"], [cells])
+
+
+def saturation_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_hs: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5, 2.0),
+    W_x: float = 0.01,
+) -> str:
+    """Split dh_T/dh_0 = W_h**T * prod tanh'(z_t) into its two parts, one row per W_h.
+
+    The first part grows with W_h; the second shrinks, because a larger W_h pushes every
+    z_t further into tanh's flat tails.
+    """
+    rows = []
+    for W_h in W_hs:
+        steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+        slopes = np.array([1.0 - s["h"] ** 2 for s in steps])  # tanh'(z_t), from h_t = tanh(z_t)
+        rows.append(
+            [
+                str(float(W_h)),
+                f"{max(s['z'] for s in steps):.2f}",
+                f"{float(W_h) ** len(steps):.2e}",
+                f"{np.prod(slopes):.2e}",
+                f"{steps[0]['cumulative']:.2e}",
+            ]
+        )
+    T = len(sequence)
+    header = ["W_h", "largest z_t", f"W_h{_sup(T)}", "Π tanh′(z_t)", f"∂h{_sub(T)}/∂h₀"]
+    return markdown_table(header, rows)
