@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -35,5 +36,43 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
     proc = mkdocs_build(ROOT / "mkdocs.yml", site)
     assert proc.returncode == 0, f"strict build failed:\n{proc.stderr[-6000:]}"
-    assert "WARNING" not in proc.stderr, f"strict build printed warnings:\n{proc.stderr}"
+    # MkDocs' own log lines; the notebook kernel's "[IPKernelApp] WARNING | ...TCP" note is not one.
+    assert not re.search(r"^WARNING\b", proc.stderr, re.M), f"strict build printed warnings:\n{proc.stderr}"
     return site
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """The built site served over http on 127.0.0.1 (search and instant navigation need http)."""
+    from sitecheck import serve
+
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for the whole session, driven by Playwright."""
+    from sitecheck import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site_visits(built_site: Path, site_url: str, browser):
+    """One cold visit of every page of the built site, with a full-page screenshot in tests/artifacts/."""
+    from sitecheck import site_pages, visit
+
+    shots = ROOT / "tests" / "artifacts"
+    shots.mkdir(exist_ok=True)
+    visits = {}
+    for path in site_pages(built_site):
+        name = path.strip("/").replace("/", "__") or "index"
+        visits[path] = visit(browser, site_url, path, screenshot=shots / f"{name}.png")
+    return visits
