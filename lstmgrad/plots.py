@@ -117,3 +117,41 @@ def sweep_plot(
         "it never comes near 1."
     )
     return svg_text(fig, alt)
+
+
+def lstm_path_plot(
+    sequence: Sequence[float] | None = None,
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    lstm_w_x: float = 0.01,
+    lstm_w_h: float = 0.5,
+    b_f: float = 2.0,
+) -> str:
+    """Log-scale plot, per step back: the RNN's chain dh_T/dh_{T-k} against the LSTM cell path prod f.
+
+    ``sequence`` defaults to 90 days of the anchor's prices, repeated; the gate settings are
+    those of :func:`lstmgrad.tables.lstm_path_rows` (other biases 0).
+    """
+    from lstmgrad.tables import lstm_path_rows, repeated_sequence
+
+    seq = repeated_sequence(90) if sequence is None else sequence
+    rows = lstm_path_rows(seq, W_h=W_h, W_x=W_x, lstm_w_x=lstm_w_x, lstm_w_h=lstm_w_h, b_f=b_f)
+    T = len(rows)
+    back = np.arange(1, T + 1)
+    rnn = np.array([rows[T - k]["rnn_chain"] for k in back])
+    cell = np.array([rows[T - k]["cell_path"] for k in back])
+    every = max(1, T // 10)
+    with _style():
+        fig, ax = _figure()
+        rnn_label = r"vanilla RNN: $\prod\, W_h \tanh'(z_t)$"
+        ax.semilogy(back, rnn, "o-", color="C0", markevery=every, label=rnn_label)
+        ax.semilogy(back, cell, "s--", color="C1", markevery=every, label=r"LSTM cell path: $\prod\, f_t$")
+        ax.set_xlabel("steps back from the last state, k")
+        ax.set_ylabel("gradient factor over k steps (log scale)")
+        ax.legend(loc="lower left")
+    alt = (
+        f"Log-scale chart over {T} steps back. The vanilla RNN's chain falls almost in a straight line "
+        f"from {rnn[0]:.2g} to {rnn[-1]:.2g}; the LSTM cell path, a product of forget gates, "
+        f"only falls from {cell[0]:.2g} to {cell[-1]:.2g}."
+    )
+    return svg_text(fig, alt)

@@ -177,3 +177,94 @@ def saturation_table(
     T = len(sequence)
     header = ["W_h", "largest z_t", f"W_h{_sup(T)}", "Π tanh′(z_t)", f"∂h{_sub(T)}/∂h₀"]
     return markdown_table(header, rows)
+
+
+def lstm_path_rows(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    lstm_w_x: float = 0.01,
+    lstm_w_h: float = 0.5,
+    b_i: float = 0.0,
+    b_f: float = 2.0,
+    b_g: float = 0.0,
+    b_o: float = 0.0,
+) -> list[dict[str, float]]:
+    """The RNN's chain beside a one-unit LSTM's cell path, one record per step t = 1..T.
+
+    The RNN is the anchor's (``W_h``, ``W_x``, b = 0, h_0 = 0). Every LSTM gate has input weight
+    ``lstm_w_x`` and recurrent weight ``lstm_w_h``; the biases are ``b_i, b_f, b_g, b_o``.
+    Record t holds ``rnn_local`` (dh_t/dh_{t-1}), ``rnn_chain`` (dh_T/dh_{t-1}), ``f`` (f_t),
+    ``cell_path`` (prod f_t..f_T = dC_T/dC_{t-1} along the cell state alone) and ``cell_full``
+    (dC_T/dC_{t-1} with the paths through h and the gates included).
+    """
+    from lstmgrad import lstm  # numpy-only; imported here so the RNN tables do not need it
+
+    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+    x = np.asarray([s["x"] for s in steps]).reshape(1, -1, 1)  # (B=1, T, D=1)
+    trace = lstm.forward(
+        x,
+        W_x=np.full((4, 1), as_float("lstm_w_x", lstm_w_x)),
+        W_h=np.full((4, 1), as_float("lstm_w_h", lstm_w_h)),
+        b=np.array([b_i, b_f, b_g, b_o], dtype=float),  # PyTorch gate order: i, f, g, o
+    )
+    f = trace.f[0, :, 0]
+    path = lstm.cell_path(trace)[0, :, 0]  # entry k: dC_T/dC_k, k = 0..T
+    full = lstm.cell_jacobian(trace)[0, :, 0, 0]
+    return [
+        {
+            "t": t,
+            "x": s["x"],
+            "rnn_local": s["local"],
+            "rnn_chain": s["cumulative"],
+            "f": float(f[t - 1]),
+            "cell_path": float(path[t - 1]),
+            "cell_full": float(full[t - 1]),
+        }
+        for t, s in enumerate(steps, start=1)
+    ]
+
+
+def lstm_path_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    lstm_w_x: float = 0.01,
+    lstm_w_h: float = 0.5,
+    b_i: float = 0.0,
+    b_f: float = 2.0,
+    b_g: float = 0.0,
+    b_o: float = 0.0,
+    lags: Sequence[int] | None = None,
+) -> str:
+    """:func:`lstm_path_rows` as a table, from t = T back to 1, or only at the given ``lags``.
+
+    Lag k is row t = T-k+1: both chains then span k steps.
+    """
+    rows = lstm_path_rows(
+        sequence, W_h=W_h, W_x=W_x, lstm_w_x=lstm_w_x, lstm_w_h=lstm_w_h, b_i=b_i, b_f=b_f, b_g=b_g, b_o=b_o
+    )
+    T = len(rows)
+    if lags is None:
+        picked = [(str(r["t"]), r) for r in reversed(rows)]
+        first = "t"
+    else:
+        for k in lags:
+            if not 1 <= k <= T:
+                raise ValueError(f"lags must lie in 1..{T}, got {k}")
+        picked = [(str(k), rows[T - k]) for k in lags]
+        first = "lag k (t = T−k+1)"
+    cells = [
+        [
+            label,
+            f"{r['rnn_local']:.4f}",
+            f"{r['rnn_chain']:.2e}",
+            f"{r['f']:.4f}",
+            f"{r['cell_path']:.4f}",
+            f"{r['cell_full']:.4f}",
+        ]
+        for label, r in picked
+    ]
+    h, C = f"∂h{_sub(T)}/∂hₜ₋₁", f"∂C{_sub(T)}/∂Cₜ₋₁"
+    header = [first, "RNN local", f"RNN {h}", "fₜ", f"LSTM cell path {C} = Π f", f"LSTM {C}, all paths"]
+    return markdown_table(header, cells)
