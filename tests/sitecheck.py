@@ -117,6 +117,10 @@ DOM_PROBE = """async () => {
     empty_svgs: [...content.querySelectorAll("svg[role=img]")].filter((s) => {
       const r = s.getBoundingClientRect(); return !(r.width > 0 && r.height > 0);
     }).map((s) => s.getAttribute("aria-label") || "(no label)"),
+    tables: content.querySelectorAll("table").length,
+    hidden_tables: [...content.querySelectorAll("table")].filter((t) => {
+      const r = t.getBoundingClientRect(); return !(r.width > 0 && r.height > 0);
+    }).map((t) => t.textContent.trim().slice(0, 60)),
     load_ms: nav ? nav.loadEventEnd - nav.startTime : -1,
   };
 }"""

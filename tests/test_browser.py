@@ -1,0 +1,128 @@
+"""Every page of the built site in headless Chromium, as a reader's browser loads it from 127.0.0.1.
+
+One cold visit per page (the ``site_visits`` fixture, see sitecheck.py) records requests, console
+errors, timings and a screenshot in tests/artifacts/; the tests below judge those records.
+Without chromium these skip on a laptop and fail under CI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+from sitecheck import serve, site_pages, visit
+from test_site import embedded_snippets, markdown_tables
+
+from conftest import ROOT
+from snippets import golden_path
+
+# Raw TeX left in the text a reader sees: \( \[ or a $...$ pair hugging its content, as TeX reads it.
+RAW_MATH = re.compile(r"\\\(|\\\[|\$[^\s$][^$]*?(?<=[^\s$])\$")
+
+
+def source_pages() -> list[str]:
+    """The URL path each source page should have in the built site."""
+    docs = ROOT / "docs"
+    paths = []
+    for src in sorted([*docs.rglob("*.md"), *(docs / "notebooks").glob("*.py")]):
+        rel = src.relative_to(docs).with_suffix("")
+        paths.append("" if rel.as_posix() == "index" else rel.as_posix().removesuffix("/index") + "/")
+    return paths
+
+
+def offsite(visits) -> list[str]:
+    """Every request of every visit that went anywhere but the 127.0.0.1 server."""
+    return [f"{path or '/'}: {url}" for path, v in visits.items() for url in v.outside]
+
+
+def test_every_page_is_visited(built_site, site_visits):
+    assert set(source_pages()) <= set(site_visits), "a source page is missing from the built site"
+    assert set(site_pages(built_site)) == set(site_visits)
+    visits = sorted(site_visits.items())
+    timings = {p or "/": {"load_ms": round(v.load_ms), "bytes": v.total_bytes} for p, v in visits}
+    (ROOT / "tests" / "artifacts" / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+
+
+def test_no_console_errors(site_visits):
+    errors = [f"{p or '/'}: {e}" for p, v in site_visits.items() for e in v.console_errors]
+    assert not errors, "\n".join(errors)
+
+
+def test_no_request_leaves_the_site(site_visits):
+    assert not offsite(site_visits), "\n".join(offsite(site_visits))
+    for path, v in site_visits.items():
+        hosts = {urlsplit(u).hostname for u in v.requests if urlsplit(u).scheme in ("http", "https")}
+        assert hosts == {"127.0.0.1"}, f"{path or '/'}: requests went to {hosts}"
+
+
+def test_the_offsite_check_catches_an_outside_request(browser, tmp_path):
+    # A page that asks a CDN for a script and a font host for a stylesheet: the check must see both.
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><title>leaky</title>"
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
+        '<script src="https://cdn.jsdelivr.net/npm/katex/dist/katex.min.js"></script><p>hi</p>'
+    )
+    with serve(tmp_path) as url:
+        visits = {"": visit(browser, url, "")}
+    found = offsite(visits)
+    assert any("fonts.googleapis.com" in f for f in found), found
+    assert any("cdn.jsdelivr.net" in f for f in found), found
+
+
+def test_generated_tables_are_visible(site_visits):
+    hidden = [f"{p or '/'}: {t}" for p, v in site_visits.items() for t in v.dom["hidden_tables"]]
+    assert not hidden, "tables a reader cannot see (hidden tab?):\n" + "\n".join(hidden)
+    expected: dict[str, int] = {}
+    for page, snippet, _ in embedded_snippets():
+        path = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        expected[path] = expected.get(path, 0) + len(markdown_tables(golden_path(ROOT / snippet).read_text()))
+    for path, count in expected.items():
+        assert site_visits[path].dom["tables"] >= count, f"{path}: fewer tables shown than snippets print"
+
+
+def test_math_is_rendered(site_visits):
+    for path, v in site_visits.items():
+        dom = v.dom
+        assert not dom["unrendered"], f"{path or '/'}: math KaTeX did not render: {dom['unrendered']}"
+        assert dom["katex"] >= dom["arithmatex"], f"{path or '/'}: fewer .katex than math spans"
+        raw = RAW_MATH.findall(dom["text"])
+        assert not raw, f"{path or '/'}: raw TeX in the text: {raw[:5]}"
+    assert sum(v.dom["katex"] for v in site_visits.values()) > 0, "no page has rendered math at all"
+
+
+def test_raw_math_pattern_catches_leftovers():
+    assert RAW_MATH.search(r"the state \(h_t\) stays")
+    assert RAW_MATH.search("a $h_t$ left over")
+    assert not RAW_MATH.search("prices of $100 and $108 a share")
+
+
+def test_images_and_plots_load(site_visits):
+    for path, v in site_visits.items():
+        assert not v.failed, f"{path or '/'}: failed requests: {v.failed}"
+        broken = v.dom["broken_images"]
+        assert not broken, f"{path or '/'}: images that did not load: {broken}"
+        assert not v.dom["empty_svgs"], f"{path or '/'}: plots drawn with no size: {v.dom['empty_svgs']}"
+
+
+def test_copy_button_copies_the_snippet_file(browser, site_url):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = context.new_page()
+    try:
+        for doc, snippet, _ in embedded_snippets():
+            path = "" if doc == "index.md" else doc.removesuffix(".md") + "/"
+            if page.url != site_url + path:
+                page.goto(site_url + path)
+            block = page.locator(".highlight", has=page.locator("span.filename", has_text=snippet)).first
+            tabs = page.locator(".tabbed-set", has=block)
+            tabs.locator(".tabbed-labels > label", has_text="Source").click()
+            page.evaluate("navigator.clipboard.writeText('')")
+            block.hover()
+            block.locator("button[data-md-type=copy], button.md-clipboard").click()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            # Material drops the file's final newline (a line terminator, not code); nothing else may differ.
+            source = (ROOT / snippet).read_text()
+            assert copied == source.removesuffix("\n"), f"{doc}: copying {snippet} gave:\n{copied}"
+    finally:
+        context.close()
