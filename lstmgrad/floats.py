@@ -129,3 +129,25 @@ def underflow_table(factors: tuple[float, ...] = (0.7, 0.1), max_steps: int = 30
         f"factor^T at T={max_steps}",
     ]
     return markdown_table(header, rows)
+
+
+def not_zero_table(factor: float = 0.7, max_steps: int = 3000) -> str:
+    """Markdown table: ``factor**100`` in each dtype, against 0.0, against 1, and the first T it is 0.0."""
+    rows = []
+    for dtype in DTYPES:
+        w = walk_product(factor, dtype, max_steps)
+        p = dtype(w.at_100)
+        rows.append(
+            [
+                w.dtype,
+                f"{w.at_100:.2e}",
+                "yes" if p == 0 else "no",
+                f"{float(np.finfo(dtype).tiny):.2e}",
+                "yes" if dtype(dtype(1.0) + p) == dtype(1.0) else "no",
+                _step(w.zero),
+            ]
+        )
+    f = f"{factor:g}"
+    header = ["dtype", f"{f}^100", "== 0.0?", "smallest normal"]
+    header += [f"1 + {f}^100 == 1?", f"first T with {f}^T == 0.0"]
+    return markdown_table(header, rows)

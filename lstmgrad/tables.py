@@ -179,6 +179,165 @@ def saturation_table(
     return markdown_table(header, rows)
 
 
+# Errata and "Test your understanding": each function below is one snippet's table.
+
+
+def chain_ends_table(sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01) -> str:
+    """Where the BPTT chain ends: dh_T/dh_0 (the row labelled t = 1) beside the chain that stops at day 1.
+
+    dh_T/dh_1 drops the factor h_0 -> h_1; dh_T/dz_1 and dh_T/dx_1 go on from h_1 to day 1's
+    pre-activation and to day 1's input.
+    """
+    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+    T = _sub(len(steps))
+    to_h0 = steps[0]["cumulative"]
+    to_h1 = steps[1]["cumulative"] if len(steps) > 1 else 1.0
+    to_z1 = to_h1 * (1.0 - steps[0]["h"] ** 2)  # dh_1/dz_1 = tanh'(z_1)
+    to_x1 = to_z1 * W_x  # dz_1/dx_1 = W_x
+    rows: list[tuple[str, str, float]] = [
+        (f"∂h{T}/∂h₀", "the row labelled t = 1: ends at h₀, so includes local₁", to_h0),
+        (f"∂h{T}/∂h₁", "ends at day 1's state h₁", to_h1),
+        (f"∂h{T}/∂z₁", "on through tanh'(z₁) to day 1's pre-activation", to_z1),
+        (f"∂h{T}/∂x₁", "on through W_x to day 1's price", to_x1),
+    ]
+    return markdown_table(
+        ["quantity", "what it is", "6 decimals", "3 digits"],
+        [[q, what, f"{v:.6f}", f"{v:.2e}"] for q, what, v in rows],
+        align="left",
+    )
+
+
+def orders_table(sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01) -> str:
+    """How many orders of magnitude the chain loses from t = T to t = 1, from printed and from full values."""
+    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+    last, first = steps[-1]["cumulative"], steps[0]["cumulative"]
+    p_last, p_first = float(f"{last:.6f}"), float(f"{first:.6f}")  # as the BPTT table prints them
+    rows: list[tuple[str, str, str, float]] = [
+        ("as printed (6 decimals)", f"{p_last:.6f}", f"{p_first:.6f}", p_last / p_first),
+        ("full precision", f"{last:.6e}", f"{first:.6e}", last / first),
+    ]
+    return markdown_table(
+        ["values", "cumulative at t = T", "cumulative at t = 1", "ratio", "orders of magnitude (log₁₀)"],
+        [[a, b, c, f"{ratio:.0f}", f"{np.log10(ratio):.2f}"] for a, b, c, ratio in rows],
+    )
+
+
+def mean_factor_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01, steps: int = 20
+) -> str:
+    """Which "average" local factor reproduces the chain: 0.1, the arithmetic mean, or the geometric mean.
+
+    Each is raised to the sequence length (to compare with the exact chain) and to ``steps``.
+    """
+    records = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+    local = np.array([s["local"] for s in records])
+    T = len(local)
+    candidates = [
+        ("the article's ~0.1", 0.1),
+        ("arithmetic mean", float(local.mean())),
+        ("geometric mean", float(np.exp(np.log(local).mean()))),
+    ]
+    rows = [[name, f"{m:.4f}", f"{m**T:.3e}", f"{m**steps:.2e}"] for name, m in candidates]
+    rows.append(["exact chain", "", f"{records[0]['cumulative']:.3e}", ""])
+    return markdown_table(["average factor", "value", f"value^{T}", f"value^{steps}"], rows)
+
+
+def hand_product_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01
+) -> str:
+    """The product of the local factors as printed (4 decimals) against the exact product."""
+    local = [s["local"] for s in bptt_steps(sequence, W_h=W_h, W_x=W_x)]
+    rounded = [float(f"{v:.4f}") for v in local]
+    by_hand = float(np.prod(rounded[::-1]))
+    exact = float(np.prod(local[::-1]))
+    rows = [
+        [" · ".join(f"{v:.4f}" for v in rounded[::-1]), f"{by_hand:.4e}", f"{by_hand:.6f}"],
+        ["the same factors at full precision", f"{exact:.4e}", f"{exact:.6f}"],
+    ]
+    table = markdown_table(["product of", "value", "6 decimals"], rows, align="left")
+    return table + f"\n\nThe rounding changes the product by {abs(by_hand / exact - 1):.2%}."
+
+
+def input_scale_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 1.5, W_xs: Sequence[float] = (0.01, 0.0001)
+) -> str:
+    """One W_h, several input weights: saturated z_t makes the chain vanish, z_t near 0 lets it grow."""
+    rows = []
+    for W_x in W_xs:
+        steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+        z = [s["z"] for s in steps]
+        local = [s["local"] for s in steps]
+        rows.append(
+            [
+                f"{W_h:g}",
+                f"{W_x:g}",
+                f"{min(z):.4f} to {max(z):.4f}",
+                f"{min(local):.4f} to {max(local):.4f}",
+                f"{steps[0]['cumulative']:.8f}",
+                f"{W_h ** len(steps):.4f}",
+            ]
+        )
+    T = _sub(len(sequence))
+    header = ["W_h", "W_x", "z_t", "local factors", f"∂h{T}/∂h₀", f"W_h^{len(sequence)}"]
+    return markdown_table(header, rows)
+
+
+def constant_chain_table(
+    factors: Sequence[float] = (0.1, 0.7, 0.9, 0.99), steps: Sequence[int] = (5, 20, 100)
+) -> str:
+    """``factor**T`` by repeated multiplication, for RNN-like factors and LSTM-like forget gates."""
+    rows = []
+    for T in steps:
+        cells = [str(T)]
+        for f in factors:
+            product = 1.0
+            for _ in range(T):
+                product *= f
+            cells.append(f"{product:.2e}")
+        rows.append(cells)
+    return markdown_table(["T", *(f"{f:g}ᵀ" for f in factors)], rows)
+
+
+def learning_rate_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    lrs: Sequence[float] = (0.01, 1.0, 100.0),
+) -> str:
+    """What a learning rate does to the per-day terms of dh_T/dW_x: it scales them all alike.
+
+    Day t's term is ``dh_T/dh_t * tanh'(z_t) * x_t``; the first table gives the two ends of the
+    sum, the second the update each learning rate makes from each of them. A third line shows
+    a term that underflowed (0.1 multiplied 46 times in float32) and what any rate makes of it.
+    """
+    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+    T = len(steps)
+    to_h = [steps[t]["cumulative"] if t < T else 1.0 for t in range(1, T + 1)]  # dh_T/dh_t, t = 1..T
+    terms = [to_h[t] * (1.0 - steps[t]["h"] ** 2) * steps[t]["x"] for t in range(T)]
+    first, last = terms[0], terms[-1]
+    Ts = _sub(T)
+    grad = markdown_table(
+        ["term of ∂h" + Ts + "/∂W_x", "value", "share of the sum"],
+        [
+            [f"day {T}", f"{last:.4f}", f"{last / sum(terms):.4%}"],
+            ["day 1", f"{first:.6f}", f"{first / sum(terms):.4%}"],
+            ["ratio", f"{last / first:.0f}", ""],
+        ],
+    )
+    updates = markdown_table(
+        ["learning rate", "update from day 1", f"update from day {T}"],
+        [[f"{lr:g}", f"{lr * first:.6f}", f"{lr * last:.4f}"] for lr in lrs],
+    )
+    underflowed = np.float32(1.0)
+    for _ in range(46):
+        underflowed = np.float32(underflowed * np.float32(0.1))
+    zero = markdown_table(
+        ["a term after 46 factors of 0.1 in float32", *(f"× {lr:g}" for lr in lrs)],
+        [[f"{float(underflowed):g}", *(f"{float(np.float32(lr) * underflowed):g}" for lr in lrs)]],
+    )
+    return "\n\n".join([grad, updates, zero])
+
+
 def lstm_path_rows(
     sequence: Sequence[float] = ANCHOR_SEQUENCE,
     W_h: float = 0.5,
@@ -268,3 +427,30 @@ def lstm_path_table(
     h, C = f"∂h{_sub(T)}/∂hₜ₋₁", f"∂C{_sub(T)}/∂Cₜ₋₁"
     header = [first, "RNN local", f"RNN {h}", "fₜ", f"LSTM cell path {C} = Π f", f"LSTM {C}, all paths"]
     return markdown_table(header, cells)
+
+
+#: The article's "When to Use LSTM vs Other Sequence Models" table: (key, length, pattern, advice).
+MODEL_CHOICE = (
+    ("short", "Short (<20)", "Simple", "Vanilla RNN"),
+    ("medium", "Medium (20–200)", "Complex long-range", "LSTM"),
+    ("long", "Long (200+)", "Complex", "LSTM + attention or Transformer"),
+    ("variable", "Variable, parallel", "Any", "Transformer"),
+)
+
+
+def model_choice_table(evidence: dict[str, str] | None = None) -> str:
+    """The article's model recommendations, with an Evidence column.
+
+    ``evidence`` maps a row key (``short``, ``medium``, ``long``, ``variable``) to Markdown for
+    its Evidence cell, such as a link to a measurement; rows without one say so.
+    """
+    evidence = evidence or {}
+    unknown = set(evidence) - {key for key, *_ in MODEL_CHOICE}
+    if unknown:
+        keys = ", ".join(key for key, *_ in MODEL_CHOICE)
+        raise ValueError(f"evidence has unknown row keys {sorted(unknown)}; use {keys}")
+    rows = [
+        [length, pattern, advice, evidence.get(key, "not yet measured")]
+        for key, length, pattern, advice in MODEL_CHOICE
+    ]
+    return markdown_table(["Sequence length", "Pattern type", "Article recommends", "Evidence"], rows, "left")

@@ -1,0 +1,80 @@
+"""The worked answers on "Test your understanding": each number checked against an independent route."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lstmgrad.floats import walk_product
+from lstmgrad.rnn import bptt_steps, scalar_forward
+from lstmgrad.tables import ANCHOR_SEQUENCE, constant_chain_table, repeated_sequence
+
+X = list(ANCHOR_SEQUENCE)
+
+# Article, "Test Your Understanding" Q2: the local factors at t=5..1, and the product 0.000017
+ARTICLE_LOCALS = [0.0854, 0.0934, 0.0915, 0.1079, 0.2100]
+
+
+def test_q1_chains_of_equal_factors_are_powers():
+    table = constant_chain_table(factors=(0.1, 0.7, 0.9, 0.99), steps=(5, 20, 100))
+    for f in (0.1, 0.7, 0.9, 0.99):
+        for T in (5, 20, 100):
+            assert f"{f**T:.2e}" in table
+    assert f"{0.99**100:.2e}" == "3.66e-01" and f"{0.9**100:.2e}" == "2.66e-05"
+
+
+def test_q2_hand_product_matches_the_articles_rounding():
+    steps = bptt_steps(X, W_h=0.5, W_x=0.01)
+    assert [f"{s['local']:.4f}" for s in reversed(steps)] == [f"{v:.4f}" for v in ARTICLE_LOCALS]
+    by_hand = math.prod(ARTICLE_LOCALS)
+    assert f"{by_hand:.6f}" == "0.000017" == f"{steps[0]['cumulative']:.6f}"
+    assert f"{by_hand:.4e}" == "1.6537e-05" and f"{steps[0]['cumulative']:.4e}" == "1.6544e-05"
+    assert abs(by_hand / steps[0]["cumulative"] - 1) < 0.0005  # "changes the product by 0.04%"
+
+
+def test_q3_one_step_back_against_ninety():
+    x = repeated_sequence(90)
+    steps = bptt_steps(x, W_h=0.5, W_x=0.01)
+    assert f"{steps[-1]['local']:.2e}" == "8.54e-02"  # lag 1: one factor
+    assert f"{steps[0]['cumulative']:.2e}" == "2.05e-93"  # lag 90: ninety of them
+    assert steps[0]["cumulative"] == pytest.approx(math.prod(s["local"] for s in steps), rel=1e-12)
+    assert f"{0.7**90:.2e}" == "1.15e-14"
+
+
+def test_q4_w_h_1_5_vanishes_with_saturated_inputs_and_explodes_without():
+    # Article, "Hyperparameter Sensitivity": "Wh=1.5: cumulative_grad_at_t1=0.00000263"
+    assert f"{bptt_steps(X, W_h=1.5, W_x=0.01)[0]['cumulative']:.8f}" == "0.00000263"
+    z = scalar_forward(X, W_h=1.5, W_x=0.01).z
+    assert f"{z.max():.2f}" == "2.56"
+    small = bptt_steps(X, W_h=1.5, W_x=0.0001)
+    assert f"{small[0]['cumulative']:.2f}" == "7.38" and f"{1.5**5:.2f}" == "7.59"
+
+
+def dh_T_dW_x(x, W_h=0.5, W_x=0.01, eps=1e-7) -> float:
+    def h_T(w):
+        return float(scalar_forward(x, W_h=W_h, W_x=w).h[-1])
+
+    return (h_T(W_x + eps) - h_T(W_x - eps)) / (2 * eps)
+
+
+def test_q5_per_day_terms_sum_to_the_gradient_and_scale_alike():
+    steps = bptt_steps(X, W_h=0.5, W_x=0.01)
+    T = len(steps)
+    to_h = [steps[t]["cumulative"] if t < T else 1.0 for t in range(1, T + 1)]
+    terms = [to_h[t] * (1 - steps[t]["h"] ** 2) * steps[t]["x"] for t in range(T)]
+    assert sum(terms) == pytest.approx(dh_T_dW_x(X), rel=1e-6)  # independent: finite differences
+    assert f"{terms[-1] / terms[0]:.0f}" == "5576"
+    assert f"{terms[0] / sum(terms):.4%}" == "0.0163%"
+    for lr in (0.01, 1.0, 100.0):
+        assert (lr * terms[-1]) / (lr * terms[0]) == pytest.approx(terms[-1] / terms[0])
+    assert f"{100 * terms[0]:.6f}" == "0.330882" and f"{100 * terms[-1]:.4f}" == "1845.1015"
+
+
+def test_q5_an_underflowed_term_stays_zero_at_any_learning_rate():
+    assert walk_product(0.1, np.float32).zero == 46
+    g = np.float32(1.0)
+    for _ in range(46):
+        g = np.float32(g * np.float32(0.1))
+    assert g == 0.0 and all(np.float32(lr) * g == 0.0 for lr in (0.01, 1.0, 100.0, 1e30))
