@@ -93,6 +93,8 @@ def _broken_project(tmp_path: Path, snippet_body: str | None) -> Path:
     """A one-page project that inherits the real mkdocs.yml and embeds snippets/broken.py."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "snippets").mkdir()
+    # The theme's custom_dir and hooks are paths relative to the (inheriting) config file.
+    (tmp_path / "overrides").symlink_to(ROOT / "overrides")
     if snippet_body is not None:
         (tmp_path / "snippets" / "broken.py").write_text(snippet_body)
     (tmp_path / "docs" / "index.md").write_text(
