@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: install docs serve test goldens clean vendor-katex
+.PHONY: install docs serve test goldens clean vendor-katex bench
 
 # Recreate the install whenever the dependency pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -27,6 +27,10 @@ test: install  ## the whole suite, including a strict build of the site
 
 goldens: install  ## rewrite tests/goldens/ from fresh snippet runs; review with `git diff tests/goldens`
 	$(PY) tests/snippets.py
+
+bench: install  ## benchmarks (LSTM step vs torch, GEMM limit, sweeps, build and test times) -> bench/results.md
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[crosscheck]'
+	$(PY) bench/bench.py
 
 # KaTeX is committed under docs/vendor/katex/ so a reader needs no npm; this refreshes it.
 # Only woff2 fonts are kept (every browser that runs KaTeX reads them), so the CSS drops the rest.

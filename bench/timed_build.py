@@ -1,0 +1,60 @@
+"""``mkdocs build`` with the time spent on each page recorded (used by bench/bench.py).
+
+    python bench/timed_build.py SITE_DIR OUT.json
+
+Wraps mkdocs's per-page step (read, plugins, Markdown rendering, so every snippet the
+page executes and every notebook it runs) with a timer, builds in this process, and
+writes the page times, the total and the lstmgrad cache's hit/miss counts to OUT.json.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+
+page_seconds: dict[str, float] = {}
+_populate_page = mkdocs_build._populate_page
+
+
+def _timed_populate_page(page, config, files, dirty=False):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    try:
+        return _populate_page(page, config, files, dirty)
+    finally:
+        page_seconds[page.file.src_uri] = time.perf_counter() - start
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def main() -> None:
+    site_dir, out = sys.argv[1], Path(sys.argv[2])
+    logging.basicConfig(format="%(levelname)-7s -  %(message)s", level=logging.WARNING)
+    warnings = _WarningCounter()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    mkdocs_build._populate_page = _timed_populate_page
+    start = time.perf_counter()
+    # not strict: a page another author is halfway through should not stop the timing; the
+    # warnings are counted and reported instead
+    config = load_config(config_file="mkdocs.yml", site_dir=site_dir, strict=False)
+    mkdocs_build.build(config)
+    total = time.perf_counter() - start
+    cache = sys.modules.get("lstmgrad.cache")
+    stats = dict(cache.stats) if cache is not None else {}
+    out.write_text(json.dumps({"pages": page_seconds, "build_seconds": total, "cache": stats, "warnings": warnings.count}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
