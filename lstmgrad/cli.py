@@ -1,0 +1,253 @@
+"""The ``lstmgrad`` command line: the site's numbers for a reader's own sequence and weights.
+
+    lstmgrad bptt --sequence 100,102,105,103,108 --wh 0.5 --wx 0.01 [--b 0] [--h0 0] [--json]
+    lstmgrad sweep --wh 0.1,0.3,0.5,0.7,0.9,1.2,1.5,2.0 [--sequence ...] [--wx 0.01] [--json]
+    lstmgrad lstm [--sequence ...] [--bf 2] [--lags 1,5] [--json]
+
+``python -m lstmgrad`` is the same program. Every table comes from the function that makes
+the site's table (:mod:`lstmgrad.rnn`, :mod:`lstmgrad.tables`). A bad argument prints one line
+and exits with status 2. :func:`run` returns the output as text (the docs page prints it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from lstmgrad.rnn import bptt_steps, sweep_rows
+from lstmgrad.tables import ANCHOR_SEQUENCE, lstm_path_rows, lstm_path_table, markdown_table, sweep_table
+
+__all__ = ["CLIError", "bptt_text", "main", "run"]
+
+ANCHOR = ",".join(f"{x:g}" for x in ANCHOR_SEQUENCE)
+SWEEP_W_HS = "0.1,0.3,0.5,0.7,0.9,1.2,1.5,2.0"  # the article's sweep
+
+
+class CLIError(Exception):
+    """A bad command line; its message is the one line the CLI prints."""
+
+
+class _Help(Exception):
+    """Raised instead of printing help, so :func:`run` can return the text."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CLIError(f"{self.prog}: error: {message}")
+
+    def print_help(self, file: Any = None) -> NoReturn:
+        raise _Help(self.format_help())
+
+
+def _number(token: str) -> float:
+    """One finite float from ``token``, or a one-line error saying what is wrong."""
+    token = token.strip()
+    if not token:
+        raise argparse.ArgumentTypeError("has an empty entry (two commas in a row?)")
+    try:
+        value = float(token)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be numbers, got {token!r}") from None
+    if math.isnan(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {token!r}")
+    if math.isinf(value):
+        if token.lstrip("+-").lower() in ("inf", "infinity"):
+            raise argparse.ArgumentTypeError(f"must be finite, got {token!r}")
+        raise argparse.ArgumentTypeError(f"{token!r} overflows a 64-bit float (max ~1.8e308)")
+    return value
+
+
+def _number_type(what: str) -> Any:
+    def parse(text: str) -> float:
+        return _number(text)
+
+    parse.__name__ = what  # argparse names the type in its messages
+    return parse
+
+
+def _list_type(what: str) -> Any:
+    def parse(text: str) -> list[float]:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"is empty: give comma-separated numbers, e.g. {ANCHOR}")
+        return [_number(token) for token in text.split(",")]
+
+    parse.__name__ = what
+    return parse
+
+
+def _int_list_type(what: str) -> Any:
+    def parse(text: str) -> list[int]:
+        values = _list_type(what)(text)
+        if any(v != int(v) for v in values):
+            raise argparse.ArgumentTypeError(f"must be whole numbers, got {text!r}")
+        return [int(v) for v in values]
+
+    parse.__name__ = what
+    return parse
+
+
+def _cumulative_cell(value: float) -> str:
+    """The article's 6 decimals, unless that would print a nonzero product as 0.000000."""
+    return f"{value:.6f}" if round(value, 6) != 0 or value == 0 else f"{value:.2e}"
+
+
+def bptt_text(sequence: Sequence[float], W_h: float, W_x: float, b: float = 0.0, h_0: float = 0.0) -> str:
+    """The ``bptt`` table: one row per step, from t = T back to 1, as BPTT visits them.
+
+    Columns t, x_t, z_t, h_t (4 decimals), local = ``W_h tanh'(z_t)`` (4 decimals) and
+    cumulative = local_T ... local_t = dh_T/dh_{t-1} (6 decimals, as the article prints), all from
+    :func:`lstmgrad.rnn.bptt_steps`, the function behind the site's BPTT table.
+    """
+    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
+    rows = [
+        [
+            str(s["t"]),
+            f"{s['x']:g}",
+            f"{s['z']:.4f}",
+            f"{s['h']:.4f}",
+            f"{s['local']:.4f}",
+            _cumulative_cell(s["cumulative"]),
+        ]
+        for s in reversed(steps)
+    ]
+    header = ["t", "x_t", "z_t", "h_t", "local dh_t/dh_{t-1}", "cumulative dh_T/dh_{t-1}"]
+    return markdown_table(header, rows)
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="lstmgrad",
+        description="Why RNN gradients vanish: the BPTT numbers for your own sequence and weights.",
+        epilog="Numbers are comma-separated; a list starting with '-' needs '=', e.g. --sequence=-1,2,3.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{bptt,sweep,lstm}")
+
+    bptt = commands.add_parser(
+        "bptt",
+        help="per-step forward pass and BPTT product of the scalar tanh RNN",
+        description=(
+            "Run h_t = tanh(z_t), z_t = W_h h_{t-1} + W_x x_t + b over the sequence and print, per step: "
+            "t, x, z, h, local = W_h * tanh'(z_t) = dh_t/dh_{t-1}, and cumulative at t = the product of "
+            "local from T down to t (local_T * ... * local_t) = dh_T/dh_{t-1}; the row t = 1 is the whole "
+            "chain dh_T/dh_0. The table is printed from t = T back to 1, the order BPTT visits the steps."
+        ),
+    )
+    bptt.add_argument(
+        "--sequence", required=True, type=_list_type("--sequence"), help=f"inputs x_1..x_T, e.g. {ANCHOR}"
+    )
+    bptt.add_argument("--wh", required=True, type=_number_type("--wh"), help="recurrent weight W_h")
+    bptt.add_argument("--wx", required=True, type=_number_type("--wx"), help="input weight W_x")
+    bptt.add_argument("--b", default=0.0, type=_number_type("--b"), help="bias b (default 0)")
+    bptt.add_argument("--h0", default=0.0, type=_number_type("--h0"), help="initial state h_0 (default 0)")
+    bptt.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"steps": [{"t": 1, "x": ..., "z": ..., "h": ..., "local": ..., "cumulative": ...}, '
+        "...]} with full float precision",
+    )
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="sensitivity to W_h: the whole chain dh_T/dh_0 and h_T for each W_h",
+        description=(
+            "For each W_h: the cumulative gradient at t = 1 (the product of all T local factors, "
+            "dh_T/dh_0) and the last state h_T, as on the site's 'Sensitivity to W_h' page."
+        ),
+    )
+    sweep.add_argument(
+        "--wh", required=True, type=_list_type("--wh"), help=f"recurrent weights, e.g. {SWEEP_W_HS}"
+    )
+    sweep.add_argument(
+        "--sequence", default=list(ANCHOR_SEQUENCE), type=_list_type("--sequence"), help=f"default {ANCHOR}"
+    )
+    sweep.add_argument(
+        "--wx", default=0.01, type=_number_type("--wx"), help="input weight W_x (default 0.01)"
+    )
+    sweep.add_argument(
+        "--json", action="store_true", help='print {"rows": [{"W_h": ..., "cumulative": ..., "h_T": ...}]}'
+    )
+
+    lstm = commands.add_parser(
+        "lstm",
+        help="per step: the RNN's chain beside a one-unit LSTM's cell-state path",
+        description=(
+            "Per step t: the RNN's local factor and chain dh_T/dh_{t-1}, beside a one-unit LSTM (every gate "
+            "with input weight --lstm-wx and recurrent weight --lstm-wh, biases --bi --bf --bg --bo): its "
+            "forget gate f_t, the cell path dC_T/dC_{t-1} = f_t * ... * f_T, and dC_T/dC_{t-1} with the "
+            "paths through h and the gates included. Same table as the site's 'What LSTM solves' page."
+        ),
+    )
+    lstm.add_argument(
+        "--sequence", default=list(ANCHOR_SEQUENCE), type=_list_type("--sequence"), help=f"default {ANCHOR}"
+    )
+    lstm.add_argument("--wh", default=0.5, type=_number_type("--wh"), help="the RNN's W_h (default 0.5)")
+    lstm.add_argument("--wx", default=0.01, type=_number_type("--wx"), help="the RNN's W_x (default 0.01)")
+    lstm.add_argument(
+        "--lstm-wx", default=0.01, type=_number_type("--lstm-wx"), help="LSTM input weight, every gate"
+    )
+    lstm.add_argument(
+        "--lstm-wh", default=0.5, type=_number_type("--lstm-wh"), help="LSTM recurrent weight, every gate"
+    )
+    lstm.add_argument("--bi", default=0.0, type=_number_type("--bi"), help="input-gate bias (default 0)")
+    lstm.add_argument("--bf", default=2.0, type=_number_type("--bf"), help="forget-gate bias (default 2)")
+    lstm.add_argument("--bg", default=0.0, type=_number_type("--bg"), help="candidate bias (default 0)")
+    lstm.add_argument("--bo", default=0.0, type=_number_type("--bo"), help="output-gate bias (default 0)")
+    lstm.add_argument(
+        "--lags", type=_int_list_type("--lags"), help="only these lags k (row t = T-k+1), e.g. 1,5"
+    )
+    lstm.add_argument(
+        "--json", action="store_true", help='print {"steps": [{"t": 1, "f": ..., "cell_path": ...}]}'
+    )
+    return parser
+
+
+def run(argv: Sequence[str]) -> str:
+    """The CLI's output for ``argv`` (without the program name), as text.
+
+    Raises :class:`CLIError` with a one-line message for a bad command line; ``--help``
+    returns the help text.
+    """
+    try:
+        args = _parser().parse_args(list(argv))
+    except _Help as help_text:
+        return str(help_text).rstrip("\n")
+    try:
+        if args.command == "bptt":
+            if args.json:
+                steps = bptt_steps(args.sequence, W_h=args.wh, W_x=args.wx, b=args.b, h_0=args.h0)
+                return json.dumps({"steps": steps})
+            return bptt_text(args.sequence, W_h=args.wh, W_x=args.wx, b=args.b, h_0=args.h0)
+        if args.command == "sweep":
+            if args.json:
+                return json.dumps({"rows": sweep_rows(args.sequence, args.wh, W_x=args.wx)})
+            return sweep_table(args.sequence, args.wh, W_x=args.wx)
+        gates = {
+            "W_h": args.wh,
+            "W_x": args.wx,
+            "lstm_w_x": args.lstm_wx,
+            "lstm_w_h": args.lstm_wh,
+            "b_i": args.bi,
+            "b_f": args.bf,
+            "b_g": args.bg,
+            "b_o": args.bo,
+        }
+        if args.json:
+            return json.dumps({"steps": lstm_path_rows(args.sequence, **gates)})
+        return lstm_path_table(args.sequence, **gates, lags=args.lags)
+    except ValueError as err:  # lstmgrad's own checks, e.g. a lag beyond T
+        raise CLIError(f"lstmgrad {args.command}: error: {err}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point: print :func:`run`'s output; on a bad argument print one line, return 2."""
+    try:
+        out = run(sys.argv[1:] if argv is None else argv)
+    except CLIError as err:
+        print(str(err).splitlines()[0] if str(err) else "lstmgrad: error", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
