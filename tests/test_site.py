@@ -11,7 +11,11 @@ import pytest
 from conftest import ROOT, mkdocs_build
 from snippets import golden_path
 
-EXEC_FENCE = re.compile(r'```python exec="on"(?P<opts>[^\n]*)\n--8<-- "(?P<path>snippets/[^"]+)"\n```')
+# Fences may be indented (inside admonitions); the include line carries the same indent.
+EXEC_FENCE = re.compile(
+    r'^(?P<indent>[ \t]*)```python exec="on"(?P<opts>[^\n]*)\n(?P=indent)--8<-- "(?P<path>snippets/[^"]+)"\n',
+    re.MULTILINE,
+)
 
 
 class _Tables(HTMLParser):
@@ -77,6 +81,14 @@ def test_every_snippet_is_embedded_with_its_path_as_title():
     assert embedded, "no executed snippet found in docs/"
     for page, path, opts in embedded:
         assert f'title="{path}"' in opts, f"{page}: the fence for {path} needs title=\"{path}\""
+    fences = sum(p.read_text().count('exec="on"') for p in (ROOT / "docs").rglob("*.md"))
+    assert fences == len(embedded), "an exec fence does not embed a snippet with --8<-- on its next line"
+
+
+def test_every_snippet_file_is_shown_on_a_page():
+    shown = {path for _, path, _ in embedded_snippets()}
+    unused = sorted(p.name for p in (ROOT / "snippets").glob("*.py") if f"snippets/{p.name}" not in shown)
+    assert not unused, f"snippets not embedded in any page: {unused}"
 
 
 @pytest.mark.parametrize(("page", "snippet"), [(p, s) for p, s, _ in embedded_snippets()])
