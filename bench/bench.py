@@ -38,7 +38,9 @@ from lstmgrad import lstm, sweeps  # noqa: E402
 # ------------------------------------------------------------------------------ timing
 
 
-def interleaved(contestants: dict[str, Callable[[], object]], rounds: int, inner: dict[str, int] | None = None):
+def interleaved(
+    contestants: dict[str, Callable[[], object]], rounds: int, inner: dict[str, int] | None = None
+):
     """Seconds per call of each contestant, ``rounds`` rounds, contestants alternating within each."""
     inner = inner or {}
     times: dict[str, list[float]] = {name: [] for name in contestants}
@@ -168,7 +170,12 @@ def bench_sweeps(rounds: int) -> dict:
             inner={"vectorised": 5},
         )
         t_fast, t_slow = median(times["vectorised"]), median(times["loop"])
-        out[kind] = {"vectorised_s": t_fast, "loop_s": t_slow, "speedup": t_slow / t_fast, "max_rel_diff": rel}
+        out[kind] = {
+            "vectorised_s": t_fast,
+            "loop_s": t_slow,
+            "speedup": t_slow / t_fast,
+            "max_rel_diff": rel,
+        }
     return out
 
 
@@ -177,7 +184,9 @@ def bench_sweeps(rounds: int) -> dict:
 
 def _copy_project(dest: Path) -> None:
     """A snapshot of the working tree (not .git, .venv, site or caches) to build and edit safely."""
-    skip = shutil.ignore_patterns(".git", ".venv", "site", ".cache", "__pycache__", "*.egg-info", ".pytest_cache")
+    skip = shutil.ignore_patterns(
+        ".git", ".venv", "site", ".cache", "__pycache__", "*.egg-info", ".pytest_cache"
+    )
     shutil.copytree(ROOT, dest, ignore=skip)
 
 
@@ -307,7 +316,8 @@ def report(r: dict) -> str:
     if "tests" in r:
         tst = r["tests"]
         lines.append(
-            f"| `make test` | ≤ 120 s | {tst['wall_s']:.0f} s ({tst['summary']}) | `.venv/bin/python -m pytest` |"
+            f"| `make test` | ≤ 120 s | {tst['wall_s']:.0f} s ({tst['summary']}) "
+            "| `.venv/bin/python -m pytest` |"
         )
     lines += [
         f"| LSTM step B={B}, T={T}, D={D}, H={H}, float64, one thread: lstmgrad ÷ torch `nn.LSTM` + autograd "
@@ -320,8 +330,8 @@ def report(r: dict) -> str:
         lines.append(
             f"| {kind} sweep {len(SWEEP_GRID['W_h'])}×{len(SWEEP_GRID['scale'])} grid × T = "
             f"{', '.join(map(str, SWEEP_GRID['T']))}: loop ÷ vectorised | ≥ 50× | {ms(s['loop_s'])} ÷ "
-            f"{ms(s['vectorised_s'])} = **{s['speedup']:.0f}×** (max rel. difference {s['max_rel_diff']:.0e}) "
-            "| `make bench` |"
+            f"{ms(s['vectorised_s'])} = **{s['speedup']:.0f}×** "
+            f"(max rel. difference {s['max_rel_diff']:.0e}) | `make bench` |"
         )
     lines += [
         "",
@@ -337,7 +347,11 @@ def report(r: dict) -> str:
         lines += ["| page | cold | warm |", "|---|---:|---:|"]
         for name in sorted(pages, key=lambda n: -pages[n]):
             lines.append(f"| `{name}` | {pages[name]:.2f} s | {warm.get(name, float('nan')):.2f} s |")
-        lines += ["", "Each snippet run on its own, `python snippets/<name>.py` (interpreter start-up included):", ""]
+        lines += [
+            "",
+            "Each snippet run on its own, `python snippets/<name>.py` (interpreter start-up included):",
+            "",
+        ]
         lines += ["| snippet | cold cache | warm cache |", "|---|---:|---:|"]
         for name, row in sorted(bld["snippets"].items(), key=lambda kv: -kv[1]["cold"]):
             lines.append(f"| `{name}` | {row['cold']:.2f} s | {row['warm']:.2f} s |")

@@ -53,7 +53,12 @@ def main() -> None:
     total = time.perf_counter() - start
     cache = sys.modules.get("lstmgrad.cache")
     stats = dict(cache.stats) if cache is not None else {}
-    out.write_text(json.dumps({"pages": page_seconds, "build_seconds": total, "cache": stats, "warnings": warnings.count}, indent=1))
+    out.write_text(
+        json.dumps(
+            {"pages": page_seconds, "build_seconds": total, "cache": stats, "warnings": warnings.count},
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ The key of a call is a SHA-256 over
 - its arguments, bound to the signature with defaults filled in, as JSON,
 - the source bytes of the function's own module and of every module it imports,
   followed transitively, among ``lstmgrad.*`` (and the function's own package),
-- the numpy and Python versions and the machine type.
+- the numpy, matplotlib and Python versions and the machine type.
 
 Imports are found by reading each module's ``import`` statements (including those
 inside functions), so a change to any ``lstmgrad`` module the experiment can reach
@@ -29,6 +29,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import importlib.metadata
 import importlib.util
 import inspect
 import json
@@ -120,8 +121,42 @@ def source_digest(module_name: str) -> str:
     return h.hexdigest()
 
 
+def file_digest(path: str | Path) -> str:
+    """SHA-256 over a script's (or notebook's) bytes and every ``lstmgrad`` module it reaches.
+
+    For code that is not a module, such as a jupytext notebook: its own ``lstmgrad`` imports
+    are followed as in :func:`import_closure`. If the file does not parse as Python (cell
+    magics), every ``lstmgrad`` module counts.
+    """
+    path = Path(path)
+    h = hashlib.sha256(path.read_bytes())
+    try:
+        roots = {n for n in _imported_names("__script__", path) if n.split(".")[0] == "lstmgrad"}
+    except SyntaxError:
+        roots = {"lstmgrad"} | {f"lstmgrad.{p.stem}" for p in Path(__file__).parent.glob("*.py")}
+    closure: dict[str, Path] = {}
+    for root in roots:
+        closure.update(import_closure(root))
+    for name, module_path in sorted(closure.items()):
+        h.update(name.encode() + b"\0" + module_path.read_bytes() + b"\0")
+    h.update(_environment().encode())
+    return h.hexdigest()
+
+
 def _environment() -> str:
-    return f"numpy {np.__version__}; python {sys.version}; {platform.machine()}"
+    return f"numpy {np.__version__}; {_other_versions()}; python {sys.version}; {platform.machine()}"
+
+
+@functools.cache
+def _other_versions() -> str:
+    """Versions of the other libraries whose output ends up in cached results (plots)."""
+    found = []
+    for dist in ("matplotlib",):
+        try:
+            found.append(f"{dist} {importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{dist} none")
+    return "; ".join(found)
 
 
 def call_config(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> str:

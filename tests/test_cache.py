@@ -4,12 +4,14 @@ makes the next call (and the next build) recompute it; anything else is a hit.""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,50 @@ def test_a_process_running_edited_code_neither_reads_nor_writes(tmp_path: Path, 
     assert exp.run(5) == 10  # still the imported code
     assert cache.stats["bypassed"] == before["bypassed"] + 1
     assert len(list((tmp_path / "cache").rglob("*.pkl"))) == 1
+
+
+def _use_package_copy(package_copy: Path, monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(package_copy))
+    for name in [m for m in sys.modules if m == "lstmgrad" or m.startswith("lstmgrad.")]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+def test_a_notebooks_digest_follows_its_lstmgrad_imports(package_copy: Path, tmp_path: Path, monkeypatch):
+    _use_package_copy(package_copy, monkeypatch)
+    notebook = tmp_path / "playground.py"
+    notebook.write_text("# %%\nfrom lstmgrad._probe import chain\n\n# %%\nprint(chain(0.5))\n")
+    before = cache.file_digest(notebook)
+    (package_copy / "lstmgrad" / "_unrelated.py").write_text("X = 2\n")
+    assert cache.file_digest(notebook) == before
+    with open(package_copy / "lstmgrad" / "rnn.py", "a") as f:
+        f.write(DOUBLED_LOCAL)
+    assert cache.file_digest(notebook) != before
+
+
+def test_notebook_hook_keys_mkdocs_jupyters_cache_on_the_digest(tmp_path: Path, monkeypatch):
+    spec = importlib.util.spec_from_file_location(
+        "notebook_cache", ROOT / "overrides/hooks/notebook_cache.py"
+    )
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+
+    class Plugin:
+        config = {"cache": False, "cache_dir": ".cache/mkdocs-jupyter"}
+
+        def should_include(self, file):
+            return True
+
+    class Page:
+        class file:
+            abs_src_path = str(ROOT / "docs" / "notebooks" / "bptt_playground.py")
+
+    config = types.SimpleNamespace(plugins={"mkdocs-jupyter": Plugin()})
+    monkeypatch.setenv("LSTMGRAD_CACHE_DIR", str(tmp_path))
+    hook.on_pre_page(Page, config, None)
+    plugin_config = config.plugins["mkdocs-jupyter"].config
+    assert plugin_config["cache"] is True
+    assert Path(plugin_config["cache_dir"]).parent.parent == tmp_path / "notebooks"
+    assert Path(plugin_config["cache_dir"]).name == cache.file_digest(Page.file.abs_src_path)[:32]
+    monkeypatch.setenv("LSTMGRAD_NO_CACHE", "1")
+    hook.on_pre_page(Page, config, None)
+    assert plugin_config["cache"] is False
