@@ -5,8 +5,8 @@
     lstmgrad lstm [--sequence ...] [--bf 2] [--lags 1,5] [--json]
 
 ``python -m lstmgrad`` is the same program. Every table comes from the function that makes
-the site's table (:mod:`lstmgrad.rnn`, :mod:`lstmgrad.tables`). A bad argument prints one line
-and exits with status 2. :func:`run` returns the output as text (the docs page prints it).
+the site's table (`lstmgrad.rnn`, `lstmgrad.tables`). A bad argument prints one line
+and exits with status 2. `run` returns the output as text (the docs page prints it).
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from lstmgrad.rnn import bptt_steps, sweep_rows
 from lstmgrad.tables import ANCHOR_SEQUENCE, lstm_path_rows, lstm_path_table, markdown_table, sweep_table
 
-__all__ = ["CLIError", "bptt_text", "main", "run"]
+__all__ = ["CLIError", "bptt_text", "main", "run", "transcript"]
 
 ANCHOR = ",".join(f"{x:g}" for x in ANCHOR_SEQUENCE)
 SWEEP_W_HS = "0.1,0.3,0.5,0.7,0.9,1.2,1.5,2.0"  # the article's sweep
@@ -32,7 +33,7 @@ class CLIError(Exception):
 
 
 class _Help(Exception):
-    """Raised instead of printing help, so :func:`run` can return the text."""
+    """Raised instead of printing help, so `run` can return the text."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,7 +101,7 @@ def bptt_text(sequence: Sequence[float], W_h: float, W_x: float, b: float = 0.0,
 
     Columns t, x_t, z_t, h_t (4 decimals), local = ``W_h tanh'(z_t)`` (4 decimals) and
     cumulative = local_T ... local_t = dh_T/dh_{t-1} (6 decimals, as the article prints), all from
-    :func:`lstmgrad.rnn.bptt_steps`, the function behind the site's BPTT table.
+    `lstmgrad.rnn.bptt_steps`, the function behind the site's BPTT table.
     """
     steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
     rows = [
@@ -118,9 +119,15 @@ def bptt_text(sequence: Sequence[float], W_h: float, W_x: float, b: float = 0.0,
     return markdown_table(header, rows)
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    # a fixed width, so --help reads the same in any terminal and on the docs page
+    return argparse.HelpFormatter(prog, width=88)
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="lstmgrad",
+        formatter_class=_formatter,
         description="Why RNN gradients vanish: the BPTT numbers for your own sequence and weights.",
         epilog="Numbers are comma-separated; a list starting with '-' needs '=', e.g. --sequence=-1,2,3.",
     )
@@ -128,6 +135,7 @@ def _parser() -> _Parser:
 
     bptt = commands.add_parser(
         "bptt",
+        formatter_class=_formatter,
         help="per-step forward pass and BPTT product of the scalar tanh RNN",
         description=(
             "Run h_t = tanh(z_t), z_t = W_h h_{t-1} + W_x x_t + b over the sequence and print, per step: "
@@ -152,6 +160,7 @@ def _parser() -> _Parser:
 
     sweep = commands.add_parser(
         "sweep",
+        formatter_class=_formatter,
         help="sensitivity to W_h: the whole chain dh_T/dh_0 and h_T for each W_h",
         description=(
             "For each W_h: the cumulative gradient at t = 1 (the product of all T local factors, "
@@ -173,6 +182,7 @@ def _parser() -> _Parser:
 
     lstm = commands.add_parser(
         "lstm",
+        formatter_class=_formatter,
         help="per step: the RNN's chain beside a one-unit LSTM's cell-state path",
         description=(
             "Per step t: the RNN's local factor and chain dh_T/dh_{t-1}, beside a one-unit LSTM (every gate "
@@ -208,7 +218,7 @@ def _parser() -> _Parser:
 def run(argv: Sequence[str]) -> str:
     """The CLI's output for ``argv`` (without the program name), as text.
 
-    Raises :class:`CLIError` with a one-line message for a bad command line; ``--help``
+    Raises `CLIError` with a one-line message for a bad command line; ``--help``
     returns the help text.
     """
     try:
@@ -242,12 +252,26 @@ def run(argv: Sequence[str]) -> str:
         raise CLIError(f"lstmgrad {args.command}: error: {err}") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point: print :func:`run`'s output; on a bad argument print one line, return 2."""
+def transcript(argv: Sequence[str]) -> str:
+    """What a terminal shows for ``lstmgrad <argv>``: the command, its output or its one-line
+    error, and the exit status when it is not 0."""
+    shown = " ".join(a if a and " " not in a else repr(a) for a in argv)
     try:
-        out = run(sys.argv[1:] if argv is None else argv)
+        return f"$ lstmgrad {shown}\n{run(argv)}"
     except CLIError as err:
-        print(str(err).splitlines()[0] if str(err) else "lstmgrad: error", file=sys.stderr)
-        return 2
+        return f"$ lstmgrad {shown}\n{err}\n(exit status 2)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point: print `run`'s output; on a bad argument print one line, return 2."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out = run(sys.argv[1:] if argv is None else argv)
+        except CLIError as err:
+            print(str(err).splitlines()[0] if str(err) else "lstmgrad: error", file=sys.stderr)
+            return 2
     print(out)
+    for w in caught:  # e.g. an underflowed product: one line each, after the numbers it qualifies
+        print(f"lstmgrad: warning: {w.message}", file=sys.stderr)
     return 0

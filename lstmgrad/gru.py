@@ -206,7 +206,7 @@ def update_path(trace: GRUTrace) -> np.ndarray:
     """The update-gate path alone: ``dh_T/dh_k`` through the ``z_t * h_{t-1}`` term only.
 
     Elementwise ``prod_{t=k+1}^{T} z_t`` for k = 0..T, shape (B, T+1, H); entry k = T is 1.
-    :func:`hidden_jacobian` adds the paths through r_t, z_t and n_t.
+    `hidden_jacobian` adds the paths through r_t, z_t and n_t.
     Warns (``UnderflowWarning``) if the product underflows float64.
     """
     z = trace.gates_tm[:, :, trace.H : 2 * trace.H]

@@ -276,7 +276,7 @@ def cell_path(trace: LSTMTrace) -> np.ndarray:
     """The cell-state path alone: ``dC_T/dC_k`` through ``C_t = f_t*C_{t-1} + ...`` only.
 
     Elementwise ``prod_{t=k+1}^{T} f_t`` for k = 0..T, shape (B, T+1, H); entry k = T is 1.
-    This ignores that the gates depend on h_{t-1}; :func:`cell_jacobian` includes those paths.
+    This ignores that the gates depend on h_{t-1}; `cell_jacobian` includes those paths.
     Warns (``UnderflowWarning``) if the product underflows float64.
     """
     f = trace.gates_tm[:, :, trace.H : 2 * trace.H]  # (T, B, H)

@@ -18,7 +18,7 @@ Vector: ``W_x`` (H, D), ``W_h`` (H, H), ``b`` (H,), a batch x of shape (B, T, D)
     cumulative_t = local_T local_{T-1} ... local_t = dh_T/dh_{t-1}  (H, H)
 
 The vector functions take the weights in PyTorch's order, ``(x, W_x, W_h, b)``, like
-:mod:`lstmgrad.lstm` and :mod:`lstmgrad.gru` (``W_x`` = ``weight_ih_l0``, ``W_h`` =
+`lstmgrad.lstm` and `lstmgrad.gru` (``W_x`` = ``weight_ih_l0``, ``W_h`` =
 ``weight_hh_l0``, ``b`` = ``bias_ih_l0 + bias_hh_l0`` of ``nn.RNN``); the scalar ones keep
 the article's ``(x, W_h, W_x)``. Pass weights by keyword when in doubt.
 """
@@ -226,7 +226,7 @@ def local_jacobians(trace: RNNTrace) -> np.ndarray:
 def cumulative_jacobians(trace: RNNTrace) -> np.ndarray:
     """``local_T local_{T-1} ... local_t = dh_T/dh_{t-1}`` for t = 1..T, shape (B, T, H, H).
 
-    Index t-1 holds the product down to step t, as in :func:`cumulative_factors`: index 0 is
+    Index t-1 holds the product down to step t, as in `cumulative_factors`: index 0 is
     the whole chain dh_T/dh_0. Warns (``UnderflowWarning``) if a product of nonzero factors
     underflows float64.
     """

@@ -14,7 +14,7 @@ A model is a ``kind`` (``"rnn"``, ``"lstm"`` or ``"gru"``) and a dict of float64
 
 ``params`` holds the layer's weights under the names its module uses (``W_x``, ``W_h``,
 ``b``; the GRU has ``b_x`` and ``b_h``) plus a linear readout of the last hidden state,
-``logit = h_T . W_y + b_y`` with ``W_y`` (H,) and ``b_y`` (). :func:`loss_and_grads` does the
+``logit = h_T . W_y + b_y`` with ``W_y`` (H,) and ``b_y`` (). `loss_and_grads` does the
 forward, loss and backward in one call.
 """
 

@@ -1,0 +1,4 @@
+from lstmgrad.cli import run
+
+# What `lstmgrad bptt --help` prints
+print(run(["bptt", "--help"]))
