@@ -136,3 +136,18 @@ def test_entry_points(command):
     )
     assert bad.returncode == 2
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+
+
+def test_underflow_is_reported_as_one_warning_line(capsys):
+    # 400 steps of |local| <= 0.1: the true chain is below float64's range, so the CLI says so
+    argv = ["bptt", "--sequence", ",".join(["0"] * 400), "--wh", "0.1", "--wx", "0.01"]
+    assert cli.main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [captured.err.strip()]
+    assert captured.err.startswith("lstmgrad: warning:") and "underflowed" in captured.err
+
+
+def test_transcript_shows_the_command_and_the_error():
+    text = cli.transcript(["bptt", "--sequence", "1,1e400", "--wh", "0.5", "--wx", "0.01"])
+    assert text.splitlines()[0] == "$ lstmgrad bptt --sequence 1,1e400 --wh 0.5 --wx 0.01"
+    assert "overflows" in text and text.endswith("(exit status 2)")
