@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,49 +49,18 @@ def package_copy(tmp_path: Path) -> Path:
     return tmp_path / "pkg"
 
 
-def run_probe(pkg: Path, cache_dir: Path, W_h: float = 0.5) -> dict:
-    """Call the probe in a fresh interpreter that imports the package copy; return value and stats."""
-    code = (
-        "import json, lstmgrad, lstmgrad._probe as p, lstmgrad.cache as c;"
-        f"v = p.chain({W_h});"
-        "print(json.dumps({'value': v, 'stats': c.stats, 'file': lstmgrad.__file__}))"
-    )
-    env = dict(os.environ, PYTHONPATH=str(pkg), LSTMGRAD_CACHE_DIR=str(cache_dir))
-    env.pop("LSTMGRAD_NO_CACHE", None)
-    proc = subprocess.run([sys.executable, "-c", code], cwd=pkg, env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
-    assert out["file"].startswith(str(pkg)), "the subprocess imported the wrong lstmgrad"
-    return out
+def test_a_changed_config_misses_and_the_same_config_hits(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("LSTMGRAD_CACHE_DIR", str(tmp_path))
+    calls = []
 
+    def cube(n: int, offset: float = 0.0) -> float:
+        calls.append((n, offset))
+        return n**3 + offset
 
-def test_editing_a_function_the_experiment_uses_changes_its_result(package_copy: Path, tmp_path: Path):
-    cache_dir = tmp_path / "cache"
-    first = run_probe(package_copy, cache_dir)
-    assert first["stats"]["misses"] == 1
-    again = run_probe(package_copy, cache_dir)
-    assert again["stats"] == {"hits": 1, "misses": 0, "bypassed": 0}
-    assert again["value"] == first["value"]
-
-    # an edit to a module the probe does not import leaves its result cached
-    (package_copy / "lstmgrad" / "_unrelated.py").write_text("X = 2\n")
-    assert run_probe(package_copy, cache_dir)["stats"]["hits"] == 1
-
-    # an edit two imports away (probe -> rnn.bptt_steps -> rnn.local_factors) recomputes
-    with open(package_copy / "lstmgrad" / "rnn.py", "a") as f:
-        f.write(DOUBLED_LOCAL)
-    edited = run_probe(package_copy, cache_dir)
-    assert edited["stats"]["misses"] == 1
-    # three steps, each local factor doubled
-    assert edited["value"] == pytest.approx(8 * first["value"], rel=1e-12)
-
-
-def test_a_changed_config_misses_and_the_same_config_hits(package_copy: Path, tmp_path: Path):
-    cache_dir = tmp_path / "cache"
-    a = run_probe(package_copy, cache_dir, W_h=0.5)
-    b = run_probe(package_copy, cache_dir, W_h=0.6)
-    assert b["stats"]["misses"] == 1 and b["value"] != a["value"]
-    assert run_probe(package_copy, cache_dir, W_h=0.6)["stats"]["hits"] == 1
+    f = cache.cached(cube)
+    assert f(2) == 8 and f(3) == 27 and f(2, offset=0.5) == 8.5
+    assert f(3) == 27 and f(2, 0.0) == 8  # defaults are bound: f(2) and f(2, 0.0) are one call
+    assert calls == [(2, 0.0), (3, 0.0), (2, 0.5)]
 
 
 def test_key_covers_config_defaults_sources_and_versions(package_copy: Path, monkeypatch):
@@ -223,3 +192,58 @@ def test_notebook_hook_keys_mkdocs_jupyters_cache_on_the_digest(tmp_path: Path, 
     monkeypatch.setenv("LSTMGRAD_NO_CACHE", "1")
     hook.on_pre_page(Page, config, None)
     assert plugin_config["cache"] is False
+
+
+SITE_CONFIG = """\
+site_name: probe
+theme: mkdocs
+plugins:
+  - markdown-exec
+markdown_extensions:
+  - pymdownx.superfences
+  - pymdownx.snippets:
+      base_path: ["."]
+      check_paths: true
+"""
+
+
+def build_probe_site(project: Path, pkg: Path, cache_dir: Path) -> float:
+    """Build the one-page probe site and return the number its snippet printed."""
+    env = dict(os.environ, PYTHONPATH=str(pkg), LSTMGRAD_CACHE_DIR=str(cache_dir), NO_MKDOCS_2_WARNING="1")
+    env.pop("LSTMGRAD_NO_CACHE", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    html = (project / "site" / "index.html").read_text()
+    return float(re.search(r"chain = ([0-9.e+-]+)", html)[1])
+
+
+def test_editing_a_function_a_snippet_uses_changes_the_next_build(package_copy: Path, tmp_path: Path):
+    project, cache_dir = tmp_path / "project", tmp_path / "cache"
+    (project / "docs").mkdir(parents=True)
+    (project / "snippets").mkdir()
+    (project / "mkdocs.yml").write_text(SITE_CONFIG)
+    (project / "snippets" / "probe.py").write_text(
+        "from lstmgrad._probe import chain\n\nprint(f'chain = {chain(0.5)!r}')\n"
+    )
+    (project / "docs" / "index.md").write_text(
+        '# Probe\n\n```python exec="on" title="snippets/probe.py"\n--8<-- "snippets/probe.py"\n```\n'
+    )
+    first = build_probe_site(project, package_copy, cache_dir)
+    assert build_probe_site(project, package_copy, cache_dir) == first
+    assert len(list(cache_dir.rglob("*.pkl"))) == 1  # the second build read the first one's result
+    # an edit to a module the experiment does not import keeps its cached result
+    (package_copy / "lstmgrad" / "_unrelated.py").write_text("X = 2\n")
+    assert build_probe_site(project, package_copy, cache_dir) == first
+    assert len(list(cache_dir.rglob("*.pkl"))) == 1
+    # an edit two imports away (probe -> rnn.bptt_steps -> rnn.local_factors) re-runs it
+    with open(package_copy / "lstmgrad" / "rnn.py", "a") as f:
+        f.write(DOUBLED_LOCAL)
+    # three steps, each local factor doubled
+    assert build_probe_site(project, package_copy, cache_dir) == pytest.approx(8 * first, rel=1e-12)
+    assert len(list(cache_dir.rglob("*.pkl"))) == 2
