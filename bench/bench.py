@@ -304,7 +304,12 @@ def report(r: dict) -> str:
 
         def cache(b: dict) -> str:
             c = b.get("cache") or {}
-            return f"{c.get('misses', 0)} cached experiment(s) re-ran, {c.get('hits', 0)} read from the cache"
+            nb = b.get("notebooks") or {}
+            ran, kept = nb.get("executed", []), nb.get("cached", [])
+            return (
+                f"experiments: {c.get('misses', 0)} ran, {c.get('hits', 0)} from the cache; "
+                f"notebooks: {len(ran)} ran ({', '.join(ran) or 'none'}), {len(kept)} from the cache"
+            )
 
         lines += [
             f"| cold `make docs` (empty cache, everything executed) | ≤ 60 s | {wall(cold)} | `make bench` |",

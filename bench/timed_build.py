@@ -30,6 +30,23 @@ def _timed_populate_page(page, config, files, dirty=False):  # type: ignore[no-u
         page_seconds[page.file.src_uri] = time.perf_counter() - start
 
 
+class _NotebookCacheLog(logging.Handler):
+    """Which notebooks mkdocs-jupyter read from its cache and which it executed."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.hits: list[str] = []
+        self.runs: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        name = Path(str(record.args[0] if record.args else "")).name
+        if message.startswith("Cache hit"):
+            self.hits.append(name)
+        elif message.startswith("Cache miss"):
+            self.runs.append(name)
+
+
 class _WarningCounter(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
@@ -44,6 +61,11 @@ def main() -> None:
     logging.basicConfig(format="%(levelname)-7s -  %(message)s", level=logging.WARNING)
     warnings = _WarningCounter()
     logging.getLogger("mkdocs").addHandler(warnings)
+    notebooks = _NotebookCacheLog()
+    jupyter_log = logging.getLogger("mkdocs.plugins.mkdocs_jupyter")
+    jupyter_log.addHandler(notebooks)
+    jupyter_log.setLevel(logging.INFO)
+    jupyter_log.propagate = False  # its INFO lines are counted, not printed
     mkdocs_build._populate_page = _timed_populate_page
     start = time.perf_counter()
     # not strict: a page another author is halfway through should not stop the timing; the
@@ -55,7 +77,13 @@ def main() -> None:
     stats = dict(cache.stats) if cache is not None else {}
     out.write_text(
         json.dumps(
-            {"pages": page_seconds, "build_seconds": total, "cache": stats, "warnings": warnings.count},
+            {
+                "pages": page_seconds,
+                "build_seconds": total,
+                "cache": stats,
+                "notebooks": {"cached": notebooks.hits, "executed": notebooks.runs},
+                "warnings": warnings.count,
+            },
             indent=1,
         )
     )
