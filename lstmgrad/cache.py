@@ -73,11 +73,17 @@ def _module_file(name: str) -> Path | None:
     return Path(origin)
 
 
-def _imported_names(name: str, path: Path) -> set[str]:
+def _imported_names(name: str, path: Path) -> frozenset[str]:
     """Every module name that ``import`` statements in ``path`` may load (absolute names)."""
-    tree = ast.parse(path.read_bytes(), filename=str(path))
+    return _imported_names_in(name, path.name == "__init__.py", path.read_bytes())
+
+
+@functools.lru_cache(maxsize=512)
+def _imported_names_in(name: str, is_package: bool, source: bytes) -> frozenset[str]:
+    # keyed on the source bytes themselves: parsing is the slow part, and bytes cannot go stale
+    tree = ast.parse(source)
     # the package that relative imports in this module are relative to
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    package = name if is_package else name.rpartition(".")[0]
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -93,7 +99,7 @@ def _imported_names(name: str, path: Path) -> set[str]:
             # `from pkg import mod` may name a submodule rather than an attribute
             names.update(f"{base}.{alias.name}" for alias in node.names)
     # importing a.b.c runs a/__init__.py and a/b/__init__.py too
-    return {".".join(n.split(".")[:i]) for n in names for i in range(1, n.count(".") + 2)}
+    return frozenset(".".join(n.split(".")[:i]) for n in names for i in range(1, n.count(".") + 2))
 
 
 def import_closure(module_name: str) -> dict[str, Path]:
