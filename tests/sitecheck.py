@@ -126,8 +126,17 @@ DOM_PROBE = """async () => {
 }"""
 
 
-def visit(browser, base: str, path: str, screenshot: Path | None = None) -> Visit:
-    """Load ``base + path`` in a fresh context (cold cache); outside requests are recorded and aborted."""
+# Material's search worker fetches this after the load event; a page is done once it has arrived.
+SEARCH_INDEX = "search/search_index.json"
+
+
+def visit(
+    browser, base: str, path: str, screenshot: Path | None = None, settle_on: str | None = SEARCH_INDEX
+) -> Visit:
+    """Load ``base + path`` in a fresh context (cold cache); outside requests are recorded and aborted.
+
+    The visit ends when math, fonts and images are done and the response whose URL contains
+    ``settle_on`` has arrived (None: when the network has been idle for half a second)."""
     origin = urlsplit(base).netloc
     result = Visit(path=path)
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
@@ -161,10 +170,14 @@ def visit(browser, base: str, path: str, screenshot: Path | None = None) -> Visi
 
         page.on("response", on_response)
         start = time.perf_counter()
-        page.goto(base + path, wait_until="load")
-        result.dom = page.evaluate(DOM_PROBE)
-        # Search loads its index in a worker after load; wait for the network to settle so it counts.
-        page.wait_for_load_state("networkidle")
+        if settle_on is None:
+            page.goto(base + path, wait_until="load")
+            result.dom = page.evaluate(DOM_PROBE)
+            page.wait_for_load_state("networkidle")
+        else:
+            with page.expect_response(lambda resp: settle_on in resp.url):
+                page.goto(base + path, wait_until="load")
+                result.dom = page.evaluate(DOM_PROBE)
         result.wall_ms = (time.perf_counter() - start) * 1000
         result.load_ms = result.dom["load_ms"]
         if screenshot is not None:
