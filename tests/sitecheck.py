@@ -114,13 +114,7 @@ DOM_PROBE = """async () => {
     katex: content.querySelectorAll(".katex").length,
     text: clone.textContent,
     broken_images: imgs.filter((i) => !(i.naturalWidth > 0)).map((i) => i.src.slice(0, 120)),
-    empty_svgs: [...content.querySelectorAll("svg[role=img]")].filter((s) => {
-      const r = s.getBoundingClientRect(); return !(r.width > 0 && r.height > 0);
-    }).map((s) => s.getAttribute("aria-label") || "(no label)"),
     tables: content.querySelectorAll("table").length,
-    hidden_tables: [...content.querySelectorAll("table")].filter((t) => {
-      const r = t.getBoundingClientRect(); return !(r.width > 0 && r.height > 0);
-    }).map((t) => t.textContent.trim().slice(0, 60)),
     load_ms: nav ? nav.loadEventEnd - nav.startTime : -1,
   };
 }"""
@@ -128,6 +122,24 @@ DOM_PROBE = """async () => {
 
 # Material's search worker fetches this after the load event; a page is done once it has arrived.
 SEARCH_INDEX = "search/search_index.json"
+
+
+# After the screenshot: unfold every <details> (folded answers) as a reader would, then list the
+# tables and plots that still cannot be seen (an unselected tab, zero size, display: none).
+VISIBILITY_PROBE = """() => {
+  const content = document.querySelector("article.md-content__inner") || document.body;
+  content.querySelectorAll("details").forEach((d) => { d.open = true; });
+  const unseen = (e) => {
+    const r = e.getBoundingClientRect();
+    return !(r.width > 0 && r.height > 0 && e.checkVisibility({ visibilityProperty: true }));
+  };
+  return {
+    hidden_tables: [...content.querySelectorAll("table")].filter(unseen)
+      .map((t) => t.textContent.trim().slice(0, 60)),
+    empty_svgs: [...content.querySelectorAll("svg[role=img]")].filter(unseen)
+      .map((s) => s.getAttribute("aria-label") || "(no label)"),
+  };
+}"""
 
 
 def visit(
@@ -182,6 +194,7 @@ def visit(
         result.load_ms = result.dom["load_ms"]
         if screenshot is not None:
             page.screenshot(path=str(screenshot), full_page=True)
+        result.dom.update(page.evaluate(VISIBILITY_PROBE))
     finally:
         context.close()
     return result

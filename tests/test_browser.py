@@ -102,6 +102,19 @@ def test_generated_tables_are_visible(site_visits):
         assert site_visits[path].dom["tables"] >= count, f"{path}: fewer tables shown than snippets print"
 
 
+def test_the_visibility_check_sees_a_table_behind_an_unselected_tab(browser, tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><title>tabs</title><article class="md-content__inner">'
+        '<div style="display:none"><table><tr><th>in a hidden tab</th></tr></table></div>'
+        "<details><summary>Answer</summary><table><tr><th>folded answer</th></tr></table></details>"
+        '<svg role="img" aria-label="a plot of no size" width="0" height="0"></svg></article>'
+    )
+    with serve(tmp_path) as url:
+        dom = visit(browser, url, "", settle_on=None).dom
+    assert dom["hidden_tables"] == ["in a hidden tab"]
+    assert dom["empty_svgs"] == ["a plot of no size"]
+
+
 def test_math_is_rendered(site_visits):
     for path, v in site_visits.items():
         dom = v.dom
