@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_attention import numeric_gradient, relative_error
 
 from lstmgrad import lstm
 from lstmgrad.bidirectional import bidirectional_backward, bidirectional_forward, stored_bytes
-from test_attention import numeric_gradient, relative_error
 
 LAYERS = {"lstm": (lstm, 4)}  # layer module, gate blocks per hidden unit
 try:
