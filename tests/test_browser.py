@@ -19,6 +19,12 @@ from snippets import golden_path
 
 # Raw TeX left in the text a reader sees: \( \[ or a $...$ pair hugging its content, as TeX reads it.
 RAW_MATH = re.compile(r"\\\(|\\\[|\$[^\s$][^$]*?(?<=[^\s$])\$")
+# The label of the selected tab in every tab set on the page.
+SELECTED_TABS = """() => [...document.querySelectorAll(".tabbed-set")].map((set) => {
+  const checked = [...set.querySelectorAll(":scope > input")].findIndex((i) => i.checked);
+  return set.querySelectorAll(".tabbed-labels > label")[checked].textContent.trim();
+})"""
+
 # For each snippet title: open what hides it (a collapsed exercise, the Result tab), press the block's
 # copy button as Material wires it (its click handler) and read back the clipboard.
 COPY_EACH = """async (names) => {
@@ -50,6 +56,13 @@ def source_pages() -> list[str]:
         rel = src.relative_to(docs).with_suffix("")
         paths.append("" if rel.as_posix() == "index" else rel.as_posix().removesuffix("/index") + "/")
     return paths
+
+
+def yaml_site_url() -> str:
+    """site_url from mkdocs.yml, read as text (the file has YAML tags a plain loader rejects)."""
+    match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)
+    assert match, "mkdocs.yml sets no site_url"
+    return match[1].rstrip("/") + "/"
 
 
 def offsite(visits) -> list[str]:
@@ -123,6 +136,37 @@ def test_math_is_rendered(site_visits):
         raw = RAW_MATH.findall(dom["text"])
         assert not raw, f"{path or '/'}: raw TeX in the text: {raw[:5]}"
     assert sum(v.dom["katex"] for v in site_visits.values()) > 0, "no page has rendered math at all"
+
+
+def test_instant_navigation_renders_the_next_page(browser, site_url):
+    # Material swaps pages in place; math and the Result-first tabs must follow without a reload.
+    context = browser.new_context()
+    # Material only navigates in place to URLs listed in sitemap.xml, which names the published
+    # origin (site_url); serve the test origin in its place, as the published site would list itself.
+    published = yaml_site_url()
+
+    def local_sitemap(route):
+        body = route.fetch().text().replace(published, site_url)
+        route.fulfill(body=body, content_type="application/xml")
+
+    context.route("**/sitemap.xml", local_sitemap)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        with page.expect_response("**/sitemap.xml"):  # instant navigation starts once it knows the pages
+            page.goto(site_url)
+        page.evaluate("window.__not_reloaded = true")
+        page.locator(".md-footer__link--next").click()
+        page.wait_for_url(lambda url: url != site_url)
+        page.wait_for_function("document.querySelectorAll('article .katex').length > 0")
+        assert page.evaluate("window.__not_reloaded === true"), "the click reloaded the page"
+        picked = page.evaluate(SELECTED_TABS)
+        assert picked and set(picked) == {"Result"}, picked
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 def test_raw_math_pattern_catches_leftovers():
