@@ -222,6 +222,7 @@ def hidden_jacobian(trace: GRUTrace) -> np.ndarray:
     dh_T[i] / dh_k[j]. Computed by BPTT with one seed per output unit i.
 
     Per step: ``dh_t/dh_{t-1} = diag(z_t) + (gate terms) W_h``, the first being the update path.
+    Warns (``UnderflowWarning``) if a Jacobian underflows float64.
     """
     B = trace.x.shape[0]
     T, H = trace.hn_tm.shape[0], trace.H
@@ -233,4 +234,6 @@ def hidden_jacobian(trace: GRUTrace) -> np.ndarray:
         direct, _ = _step_backward(trace.gates_tm[t], trace.hn_tm[t], trace.h_tm[t], dh, dah)
         dh = direct + dah @ trace.W_h
         out[:, t] = dh.transpose(1, 0, 2)
+    # z_t > 0, so a Jacobian that reads 0 has underflowed
+    warn_if_underflow("hidden Jacobian dh_T/dh_k", np.linalg.norm(out, axis=(-2, -1)))
     return out

@@ -313,6 +313,7 @@ def cell_jacobian(trace: LSTMTrace) -> np.ndarray:
     step k+1, so besides ``diag(f_{k+1})`` the chain picks up the gate paths through ``W_h``.
     ``h_0`` is an input of its own, so for k = 0 only the path through f_1 and the gates' C_0
     dependence (none) counts. Computed by running BPTT with H seeds, one per row i.
+    Warns (``UnderflowWarning``) if a Jacobian underflows float64.
     """
     B = trace.x.shape[0]
     T, H = trace.tanh_C_tm.shape[0], trace.H
@@ -329,4 +330,6 @@ def cell_jacobian(trace: LSTMTrace) -> np.ndarray:
         dC *= trace.gates_tm[t, :, H : 2 * H]
         dh = da @ trace.W_h
     out[:, 0] = dC.transpose(1, 0, 2)
+    # f_t > 0, so a Jacobian that reads 0 has underflowed
+    warn_if_underflow("cell Jacobian dC_T/dC_k", np.linalg.norm(out, axis=(-2, -1)))
     return out

@@ -125,6 +125,8 @@ def test_lstm_cell_path_that_underflows_warns():
     trace = lstm.forward(np.zeros((1, 40, 1)), np.zeros((4 * H, 1)), np.zeros((4 * H, H)), b)
     with pytest.warns(UnderflowWarning):
         lstm.cell_path(trace)
+    with pytest.warns(UnderflowWarning):
+        lstm.cell_jacobian(trace)
 
 
 def test_gru_update_path_that_underflows_warns():
@@ -135,6 +137,8 @@ def test_gru_update_path_that_underflows_warns():
     )
     with pytest.warns(UnderflowWarning):
         gru.update_path(trace)
+    with pytest.warns(UnderflowWarning):
+        gru.hidden_jacobian(trace)
 
 
 def test_the_articles_anchor_does_not_warn():
