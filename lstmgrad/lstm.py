@@ -207,41 +207,26 @@ def forward(x: Any, W_x: Any, W_h: Any, b: Any, h_0: Any = None, C_0: Any = None
     return LSTMTrace(x=x, W_x=W_x, W_h=W_h, b=b, gates_tm=gates, C_tm=C, h_tm=h, tanh_C_tm=tanh_C)
 
 
-def _derivatives(trace: LSTMTrace) -> tuple[np.ndarray, np.ndarray]:
-    """For every step at once, before the backward loop: each gate's derivative with respect to
-    its pre-activation (T, B, 4H), and ``dh_t/dC_t = o_t * tanh'(C_t)`` (T, B, H)."""
-    G, H = trace.gates_tm, trace.H
-    deriv = G * (1.0 - G)  # sigmoid' = s(1 - s) for i, f, o
-    g = G[..., 2 * H : 3 * H]
-    deriv[..., 2 * H : 3 * H] = 1.0 - g * g  # tanh' = 1 - g^2 for g
-    o_dtanh = G[..., 3 * H :] * (1.0 - trace.tanh_C_tm**2)
-    return deriv, o_dtanh
-
-
 def _step_backward(
-    G: np.ndarray,
-    deriv: np.ndarray,
-    o_dtanh: np.ndarray,
-    tanh_C: np.ndarray,
-    C_prev: np.ndarray,
-    dh: np.ndarray,
-    dC: np.ndarray,
-    da: np.ndarray,
+    G: np.ndarray, tanh_C: np.ndarray, C_prev: np.ndarray, dh: np.ndarray, dC: np.ndarray, da: np.ndarray
 ) -> np.ndarray:
     """One step back through step t: fill ``da`` = dL/da_t and return the total dL/dC_t.
 
-    ``G`` (B, 4H) are the step's gates and ``deriv``, ``o_dtanh`` its slices of
-    `_derivatives`; ``dh`` = dL/dh_t, ``dC`` = dL/dC_t arriving from step t+1.
-    ``dh``, ``dC`` and ``da`` may carry extra leading axes (seeds) that broadcast.
+    ``G`` (B, 4H) are the step's gates, ``dh`` = dL/dh_t, ``dC`` = dL/dC_t arriving from step
+    t+1. ``dh``, ``dC`` and ``da`` may carry extra leading axes (seeds) that broadcast.
     """
     H = tanh_C.shape[-1]
+    i, g, o = G[:, :H], G[:, 2 * H : 3 * H], G[:, 3 * H :]
     # dC_t also collects the path through h_t = o_t * tanh(C_t)
-    dC = dC + dh * o_dtanh
+    dC = dC + dh * o * (1.0 - tanh_C * tanh_C)
     # dL/d(gate) for each gate, then times the gate's derivative
-    np.multiply(dC, G[:, 2 * H : 3 * H], out=da[..., :H])  # C_t = ... + i_t * g_t
+    np.multiply(dC, g, out=da[..., :H])  # C_t = ... + i_t * g_t
     np.multiply(dC, C_prev, out=da[..., H : 2 * H])  # C_t = f_t * C_{t-1} + ...
-    np.multiply(dC, G[:, :H], out=da[..., 2 * H : 3 * H])  # C_t = ... + i_t * g_t
+    np.multiply(dC, i, out=da[..., 2 * H : 3 * H])  # C_t = ... + i_t * g_t
     np.multiply(dh, tanh_C, out=da[..., 3 * H :])  # h_t = o_t * tanh(C_t)
+    # sigmoid' = s(1 - s) for i, f, o; tanh' = 1 - g^2 for g
+    deriv = G * (1.0 - G)
+    deriv[:, 2 * H : 3 * H] = 1.0 - g * g
     da *= deriv
     return dC
 
@@ -266,14 +251,12 @@ def backward(trace: LSTMTrace, dh: Any, dC_T: Any = None) -> dict[str, np.ndarra
     dC = np.zeros((B, H)) if dC_T is None else as_array("dC_T", dC_T, 2)
     check_shape("dC_T", dC, (B, H), "B x H")
 
-    deriv, o_dtanh = _derivatives(trace)
     dA = np.empty((T, B, 4 * H))
     dh_next = np.zeros((B, H)) if dh_tm is not None else dh_arr
     for t in range(T - 1, -1, -1):
         # dL/dh_t: the loss's own term at step t plus what came back from step t+1
         dh_t = dh_next + dh_tm[t] if dh_tm is not None else dh_next
-        G_t, C_t = trace.gates_tm[t], trace.C_tm[t]
-        dC = _step_backward(G_t, deriv[t], o_dtanh[t], trace.tanh_C_tm[t], C_t, dh_t, dC, dA[t])
+        dC = _step_backward(trace.gates_tm[t], trace.tanh_C_tm[t], trace.C_tm[t], dh_t, dC, dA[t])
         dC *= trace.gates_tm[t, :, H : 2 * H]  # dC_t/dC_{t-1} = f_t
         dh_next = dA[t] @ trace.W_h  # dh_{t-1} through every gate's W_h h_{t-1}
     # The weights are shared across steps: sum their per-step terms in one matmul each.
@@ -322,10 +305,8 @@ def cell_jacobian(trace: LSTMTrace) -> np.ndarray:
     dC = np.broadcast_to(np.eye(H)[:, None, :], (H, B, H)).copy()
     dh = np.zeros((H, B, H))
     da = np.empty((H, B, 4 * H))
-    deriv, o_dtanh = _derivatives(trace)
     for t in range(T - 1, -1, -1):
-        G_t, C_t = trace.gates_tm[t], trace.C_tm[t]
-        dC = _step_backward(G_t, deriv[t], o_dtanh[t], trace.tanh_C_tm[t], C_t, dh, dC, da)
+        dC = _step_backward(trace.gates_tm[t], trace.tanh_C_tm[t], trace.C_tm[t], dh, dC, da)
         out[:, t + 1] = dC.transpose(1, 0, 2)  # total dC_T/dC_t, including the path through h_t
         dC *= trace.gates_tm[t, :, H : 2 * H]
         dh = da @ trace.W_h
