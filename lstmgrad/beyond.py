@@ -241,7 +241,7 @@ def blind_gradient_table(k: int = 1, T: int = 8, H: int = 4) -> str:
 #: Lags of the attention comparison and the sequence budget of each row, the same for every
 #: model in a row: the experiments chapter's main setting where it has the lag, and 1024
 #: sequences at 200 and 500, where one recurrent run costs seconds.
-_MAIN_BUDGET = int(experiments.MAIN["budget"])  # type: ignore[call-overload]
+_MAIN_BUDGET = int(experiments.MAIN["budget"])
 CRASH_BUDGETS: dict[int, int] = {20: _MAIN_BUDGET, 90: _MAIN_BUDGET, 200: 1024, 500: 1024}
 CRASH_LAGS = tuple(CRASH_BUDGETS)
 #: The attention model's learning rate, picked from {0.01, 0.03} on a five-seed pilot; the

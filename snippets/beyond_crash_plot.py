@@ -1,0 +1,3 @@
+from lstmgrad.beyond import crash_comparison_plot
+
+print(crash_comparison_plot())

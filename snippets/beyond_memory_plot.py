@@ -1,0 +1,3 @@
+from lstmgrad.beyond import memory_plot
+
+print(memory_plot())
