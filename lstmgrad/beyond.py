@@ -486,7 +486,7 @@ def future_context_plot(ks: Sequence[int] = FUTURE_KS, models: Sequence[str] = T
         ax.set_xlabel("offset k: the label at step t is the sign of x at step t + k")
         ax.set_ylabel("held-out accuracy")
         ax.set_ylim(0.4, 1.02)
-        ax.legend(loc="lower left", ncol=3, fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # outside: no line hidden
     mean = {m: [float(np.mean([r["accuracy"] for r in runs[m][k]])) for k in ks] for m in models}
     alt = (
         f"Accuracy against k from {ks[0]} to {ks[-1]}. Every model is near 1 at k = 0. For k of 1 and more "
@@ -514,7 +514,7 @@ def crash_comparison_plot() -> str:
         ax.set_xlabel("lag L from the crash to the answer (training sequences per model)")
         ax.set_ylabel("test accuracy")
         ax.set_ylim(0.4, 1.02)
-        ax.legend(loc="center left")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # outside: no line hidden
     mean = {m: [float(np.mean(runs[m][L]["accuracy"])) for L in lags] for m in CRASH_MODELS}
     alt = (
         f"Test accuracy against lag {', '.join(map(str, lags))}. Attention (dashed, triangles) stays between "
