@@ -2,10 +2,15 @@ from lstmgrad.tables import model_choice_table
 
 # The article's advice; each Evidence cell links to a measurement once one exists
 evidence = {
-    "short": "not yet measured",
+    "short": (
+        "Supported for lags up to 10, where every model solved the crash; plain training of the RNN "
+        "already failed with some seeds at lag 20 ([Experiments](experiments.md#1-accuracy-against-lag))"
+    ),
     "medium": (
         "Qualified: at equal budget the LSTM solved the crash at lag 20 but not at 90, where "
-        "single-head attention did ([Beyond recurrence](beyond.md#crash-attention))"
+        "single-head attention did ([Beyond recurrence](beyond.md#crash-attention)). The LSTM "
+        "bridged lags 50 and 90 only with standardised inputs and a forget gate started near one "
+        "([Experiments](experiments.md#5-what-it-takes-for-an-lstm-to-bridge-lag-90))"
     ),
     "long": (
         "Supported on the crash task: at lags 200 and 500 attention was solved at equal budget "

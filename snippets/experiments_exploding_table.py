@@ -1,0 +1,4 @@
+from lstmgrad.experiments import exploding_table
+
+# Scalar RNN, constant input W_x·x, h_0 = 0: where |dh_T/dh_0| explodes (> 1) or vanishes (< 1e-5)
+print(exploding_table())
