@@ -66,7 +66,8 @@ def browser():
 
 @pytest.fixture(scope="session")
 def site_visits(built_site: Path, site_url: str, browser):
-    """One cold visit of every page of the built site, with a full-page screenshot in tests/artifacts/."""
+    """One cold visit of every page of the built site, with a screenshot in tests/artifacts/
+    (the first screen; LSTMGRAD_FULL_PAGE_SHOTS=1 captures whole pages)."""
     from sitecheck import site_pages, visit
 
     shots = ROOT / "tests" / "artifacts"

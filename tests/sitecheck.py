@@ -193,7 +193,8 @@ def visit(
         result.wall_ms = (time.perf_counter() - start) * 1000
         result.load_ms = result.dom["load_ms"]
         if screenshot is not None:
-            page.screenshot(path=str(screenshot), full_page=True)
+            # The first screen by default; capturing a long page whole costs seconds, so it is opt-in.
+            page.screenshot(path=str(screenshot), full_page=bool(os.environ.get("LSTMGRAD_FULL_PAGE_SHOTS")))
         result.dom.update(page.evaluate(VISIBILITY_PROBE))
     finally:
         context.close()
