@@ -91,25 +91,30 @@ def content_problems(html: str) -> list[str]:
 def colour_only_series(svg: str) -> list[str]:
     """Pairs of plotted series (matplotlib SVG) that look the same once colour is taken away."""
     root = ET.fromstring(svg)
-    shapes = {p.get("id"): p.get("d", "").split() for p in root.iter(f"{SVG}path") if p.get("id")}
+    # Marker shapes live in <defs> (shape and colour), wherever matplotlib first drew them.
+    defs = {p.get("id"): p for p in root.iter(f"{SVG}path") if p.get("id")}
     found = []
     for axes in root.iter(f"{SVG}g"):
         if not (axes.get("id") or "").startswith("axes_"):
             continue
-        series = []  # (colour, look without colour, name) for each data line drawn directly in the axes
+        series = []  # (colours, look without colour, name) for each data line drawn directly in the axes
         for line in axes.findall(f"{SVG}g"):
             gid = line.get("id") or ""
             if not gid.startswith(("line2d_", "PathCollection_")):
                 continue
-            style = " ".join(p.get("style", "") for p in line.iter(f"{SVG}path"))
-            colours = sorted(set(re.findall(r"(?:stroke|fill): (#[0-9a-f]{6})", style)))
+            drawn = [p for p in line.findall(f"{SVG}path") if not p.get("id")]  # the line itself
+            style = " ".join(p.get("style", "") for p in drawn)
+            uses = [u.get(XLINK_HREF, "").lstrip("#") for u in line.iter(f"{SVG}use")]
+            marker = defs.get(uses[0]) if uses else None
+            shape = " ".join(marker.get("d", "").split()) if marker is not None else ""
+            if not drawn and re.fullmatch(r"M [-\d.]+ [-\d.]+ L [-\d.]+ [-\d.]+", shape):
+                continue  # error-bar caps: marker-only ticks that belong to the series they bracket
+            if marker is not None:
+                style += " " + marker.get("style", "")
+            colours = tuple(sorted(set(re.findall(r"(?:stroke|fill): (#[0-9a-f]{6})", style))))
             dash = re.search(r"stroke-dasharray: ([^;\"]+)", style)
-            marker = [use.get(XLINK_HREF, "").lstrip("#") for use in line.iter(f"{SVG}use")]
-            stroke = (
-                dash.group(1).strip() if dash else "solid" if line.find(f"{SVG}path") is not None else "none"
-            )
-            look = (stroke, " ".join(shapes.get(marker[0], [])) if marker else "")
-            series.append((tuple(colours), look, gid))
+            stroke = dash.group(1).strip() if dash else "solid" if drawn else "none"
+            series.append((colours, (stroke, shape), gid))
         for i, (c1, look1, g1) in enumerate(series):
             for c2, look2, g2 in series[i + 1 :]:
                 if c1 != c2 and look1 == look2:
@@ -170,3 +175,11 @@ def test_the_colour_check_sees_two_lines_told_apart_by_colour_only():
     assert colour_only_series(svg_of([{"color": "C0"}, {"color": "C1"}]))
     assert not colour_only_series(svg_of([{"color": "C0"}, {"color": "C1", "linestyle": "--"}]))
     assert not colour_only_series(svg_of([{"color": "C0", "marker": "o"}, {"color": "C1", "marker": "s"}]))
+    # Error bars add same-looking caps in each colour; the series themselves still differ.
+    fig, ax = plt.subplots()
+    ax.errorbar([0, 1], [0, 1], yerr=0.1, capsize=3, color="C0", linestyle=":", marker="o")
+    ax.errorbar([0, 1], [1, 2], yerr=0.1, capsize=3, color="C1", linestyle="-", marker="s")
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    assert not colour_only_series(buf.getvalue())

@@ -169,6 +169,21 @@ def test_instant_navigation_renders_the_next_page(browser, site_url):
         context.close()
 
 
+def test_search_finds_a_chapter_offline(browser, site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        with page.expect_response("**/search/search_index.json"):
+            page.goto(site_url)
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("vanishing")  # Material searches on key events, which fill() does not send
+        hits = page.locator(".md-search-result__item")
+        hits.first.wait_for()
+        assert hits.count() > 0
+    finally:
+        context.close()
+
+
 def test_raw_math_pattern_catches_leftovers():
     assert RAW_MATH.search(r"the state \(h_t\) stays")
     assert RAW_MATH.search("a $h_t$ left over")
