@@ -1,16 +1,18 @@
-"""MkDocs hook: notebook pages stay offline and their math uses the site's one KaTeX path.
+"""MkDocs hook: pages stay offline, notebook math uses the site's one KaTeX path, links resolve.
 
 mkdocs-jupyter renders notebooks with an nbconvert template that loads MathJax v2 and
 mermaid from cdnjs and leaves an empty ``<script src="">``. This hook drops those blocks
 and fails the build if anything of them is left. It also makes nbconvert wrap notebook
 math the way pymdownx.arithmatex wraps Markdown math (``\\(..\\)`` / ``\\[..\\]`` inside
 ``.arithmatex``), so one KaTeX init script renders both and a literal ``\\$`` stays a dollar.
-Last, it trims the ~570 kB of JupyterLab CSS inlined into every notebook page down to the
-rules whose classes the page uses, which keeps notebook pages inside the page-weight budget.
+It points ``.md`` links that MkDocs leaves alone (in Markdown a snippet prints) at the built
+pages. Last, it trims the ~570 kB of JupyterLab CSS inlined into every notebook page down
+to the rules whose classes the page uses, which keeps notebook pages inside the weight budget.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from html import escape
 
@@ -23,6 +25,7 @@ _EXTERNAL = re.compile(r"cdnjs|mathjax|<script src=\"\"", re.I)
 _STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
 _CLASS_ATTR = re.compile(r'class="([^"]*)"')
 _CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_MD_HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
 _VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
 
 
@@ -140,7 +143,22 @@ def _trim_styles(html: str) -> str:
     return _STYLE.sub(lambda m: m[1] + _drop_unused_variables(_purge(m[2], used)) + m[3], html)
 
 
+def _link_md_targets(html: str, page, files) -> str:
+    """Point leftover ``href="x.md#a"`` (Markdown printed by snippets, which MkDocs does not
+    rewrite) at the built page; unknown targets stay as written for the link check to report."""
+
+    def fix(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), m[1]))
+        found = files.get_file_from_path(target)
+        if found is None or not found.is_documentation_page():
+            return m[0]
+        return f'href="{found.url_relative_to(page.file)}{m[2] or ""}"'
+
+    return _MD_HREF.sub(fix, html)
+
+
 def on_page_content(html: str, page, config, files) -> str:
+    html = _link_md_targets(html, page, files)
     if "jupyter-wrapper" not in html:
         return html
     html = _trim_styles(_MERMAID.sub("", _MATHJAX.sub("", html)))
