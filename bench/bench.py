@@ -165,7 +165,8 @@ def bench_gemm(rounds: int, n: int = 1024) -> dict:
 
 # ------------------------------------------------------------------------ (c) sweeps
 
-SWEEP_GRID = {"W_h": np.linspace(0.0, 3.0, 61), "scale": np.linspace(0.0, 2.0, 41), "T": [5, 20, 100]}
+# the grid of the exploding-gradient heatmap on the Experiments page
+SWEEP_GRID = {"W_h": np.linspace(0.0, 3.0, 121), "scale": np.linspace(0.0, 2.0, 81), "T": [5, 20, 100]}
 
 
 def bench_sweeps(rounds: int) -> dict:
