@@ -313,6 +313,7 @@ RECURRENT = {"rnn": ("rnn", 1.0), "lstm": ("lstm", 1.0), "lstm_chrono": ("lstm",
 CRASH_MODELS = {"rnn": "RNN", "lstm": "LSTM", "lstm_chrono": "LSTM chrono", "attention": "Attention"}
 
 
+@cached  # three snippets show these runs; train them once
 def crash_comparison_runs(
     budgets: dict[int, int] | None = None, seeds: Sequence[int] = SEEDS
 ) -> dict[str, dict[int, dict[str, list[Any]]]]:
