@@ -12,7 +12,7 @@ Two of the article's claims reach past the LSTM:
    streams, same training rules), with the single-head attention model of
    :mod:`lstmgrad.attention` beside that module's RNN and LSTM, every model in a row under the same budget.
 
-Every function that trains is cached (:func:`lstmgrad.cache.cached`); tables and plots
+Every function that trains is cached (`lstmgrad.cache.cached`); tables and plots
 are returned as text for the snippets to print.
 """
 
@@ -188,7 +188,7 @@ def train_tagger(
 def future_context_runs(
     ks: Sequence[int] = FUTURE_KS, models: Sequence[str] = TAGGERS, seeds: Sequence[int] = SEEDS
 ) -> dict[str, dict[int, list[dict[str, float]]]]:
-    """Every (model, k, seed) run of :func:`train_tagger`: ``out[model][k]`` is one dict per seed."""
+    """Every (model, k, seed) run of `train_tagger`: ``out[model][k]`` is one dict per seed."""
     out: dict[str, dict[int, list[dict[str, float]]]] = {m: {} for m in models}
     with _progress(len(ks) * len(models) * len(seeds), "future context") as bar:
         for model in models:
@@ -263,7 +263,7 @@ def train_attention(
     n_test: int = 512,
     stop_at: float = 0.99,
 ) -> experiments.Run:
-    """The attention model on the crash-at-lag task, under :func:`experiments.train`'s rules.
+    """The attention model on the crash-at-lag task, under `experiments.train`'s rules.
 
     Same data streams per seed (train 0, held-out 1, test 2), Adam, global-norm clipping,
     the same early stop. Only the last step's logit is read, so ``queries="last"``
@@ -302,7 +302,7 @@ def train_attention(
 
 @cached
 def attention_cell(L: int, seeds: Sequence[int], budget: int, lr: float = ATTENTION_LR) -> dict[str, Any]:
-    """:func:`train_attention` at lag L: test accuracy and sequences used, one entry per seed."""
+    """`train_attention` at lag L: test accuracy and sequences used, one entry per seed."""
     run = train_attention(L, list(seeds), budget=budget, lr=lr)
     return {"accuracy": run.accuracy, "sequences": run.sequences}
 
@@ -319,7 +319,7 @@ def crash_comparison_runs(
 ) -> dict[str, dict[int, dict[str, list[Any]]]]:
     """Accuracy and sequences used per model, lag and seed; every model in a row has the same budget.
 
-    The recurrent cells are :func:`experiments.crash_cell` with the main setting (the very cells
+    The recurrent cells are `experiments.crash_cell` with the main setting (the very cells
     the experiments chapter shows, where it has them); attention follows the same rules.
     """
     budgets = CRASH_BUDGETS if budgets is None else budgets
@@ -567,7 +567,7 @@ def memory_plot(Ts: Sequence[int] = MEMORY_TS, H: int = ATTENTION_D) -> str:
 
 
 def timing_report() -> str:
-    """:func:`timing_table` with the machine, the versions and the load it was measured under."""
+    """`timing_table` with the machine, the versions and the load it was measured under."""
     import datetime
     import os
     import platform

@@ -40,7 +40,7 @@ def bidirectional_forward(layer: ModuleType, x: Any, fw: dict[str, Any], bw: dic
     """Run ``layer.forward`` over ``x`` (B, T, D) with weights ``fw`` and over ``x`` reversed with ``bw``.
 
     ``fw`` and ``bw`` hold the layer's weights by name (``W_x``, ``W_h``, ``b``).
-    Returns a :class:`BiTrace` whose ``h`` is (B, T, 2H).
+    Returns a `BiTrace` whose ``h`` is (B, T, 2H).
     """
     x = as_array("x", x, 3)
     trace_fw = layer.forward(x, fw["W_x"], fw["W_h"], fw["b"])

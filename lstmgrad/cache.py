@@ -131,7 +131,7 @@ def file_digest(path: str | Path) -> str:
     """SHA-256 over a script's (or notebook's) bytes and every ``lstmgrad`` module it reaches.
 
     For code that is not a module, such as a jupytext notebook: its own ``lstmgrad`` imports
-    are followed as in :func:`import_closure`. If the file does not parse as Python (cell
+    are followed as in `import_closure`. If the file does not parse as Python (cell
     magics), every ``lstmgrad`` module counts.
     """
     path = Path(path)

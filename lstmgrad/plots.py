@@ -130,7 +130,7 @@ def lstm_path_plot(
     """Log-scale plot, per step back: the RNN's chain dh_T/dh_{T-k} against the LSTM cell path prod f.
 
     ``sequence`` defaults to 90 days of the anchor's prices, repeated; the gate settings are
-    those of :func:`lstmgrad.tables.lstm_path_rows` (other biases 0).
+    those of `lstmgrad.tables.lstm_path_rows` (other biases 0).
     """
     from lstmgrad.tables import lstm_path_rows, repeated_sequence
 

@@ -60,7 +60,7 @@ def scalar_sweep(W_h: Any, scale: Any, T: Any) -> np.ndarray:
 
 
 def scalar_sweep_loop(W_h: Any, scale: Any, T: Any) -> np.ndarray:
-    """:func:`scalar_sweep` one grid point at a time, with Python floats (the reference)."""
+    """`scalar_sweep` one grid point at a time, with Python floats (the reference)."""
     W_h, scale, lengths = as_sequence("W_h", W_h), as_sequence("scale", scale), _lengths(T)
     record = _record_steps(lengths)
     out = np.empty((len(lengths), W_h.size, scale.size))
@@ -123,7 +123,7 @@ def matrix_sweep(sigma: Any, scale: Any, T: Any, H: int = 8, seed: int = 0) -> n
 
 
 def matrix_sweep_loop(sigma: Any, scale: Any, T: Any, H: int = 8, seed: int = 0) -> np.ndarray:
-    """:func:`matrix_sweep` one grid point and one step at a time (the reference)."""
+    """`matrix_sweep` one grid point and one step at a time (the reference)."""
     sigma, scale, lengths = as_sequence("sigma", sigma), as_sequence("scale", scale), _lengths(T)
     record = _record_steps(lengths)
     V = random_direction(H, seed)

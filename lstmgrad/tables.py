@@ -396,7 +396,7 @@ def lstm_path_table(
     b_o: float = 0.0,
     lags: Sequence[int] | None = None,
 ) -> str:
-    """:func:`lstm_path_rows` as a table, from t = T back to 1, or only at the given ``lags``.
+    """`lstm_path_rows` as a table, from t = T back to 1, or only at the given ``lags``.
 
     Lag k is row t = T-k+1: both chains then span k steps.
     """
