@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: install docs serve test goldens clean vendor-katex bench
+.PHONY: install docs serve test goldens experiments clean vendor-katex bench
 
 # Recreate the install whenever the dependency pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -25,8 +25,14 @@ serve: docs  ## build, then serve on 127.0.0.1:8000 (rebuilds on change)
 test: install  ## the whole suite, including a strict build of the site
 	$(PY) -m pytest
 
-goldens: install  ## rewrite tests/goldens/ from fresh snippet runs; review with `git diff tests/goldens`
-	$(PY) tests/snippets.py
+# Trained results are not computed by the build: this trains them (every core, a progress bar) and
+# writes lstmgrad/results/<name>.json with their code digest and provenance. ONLY=main runs one
+# experiment, STALE=1 only those whose code changed, JOBS=1 runs serially.
+experiments: install  ## train every experiment -> lstmgrad/results/*.json (commit them)
+	$(PY) -m lstmgrad.store $(ONLY) $(if $(STALE),--stale) $(if $(JOBS),--jobs $(JOBS))
+
+goldens: install  ## rewrite tests/goldens/ from fresh snippet runs (ONLY="a b" for some); review with `git diff tests/goldens`
+	$(PY) tests/snippets.py $(ONLY)
 
 bench: install  ## benchmarks (LSTM step vs torch, GEMM limit, sweeps, build and test times) -> bench/results.md
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[crosscheck]'

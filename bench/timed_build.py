@@ -73,14 +73,11 @@ def main() -> None:
     config = load_config(config_file="mkdocs.yml", site_dir=site_dir, strict=False)
     mkdocs_build.build(config)
     total = time.perf_counter() - start
-    cache = sys.modules.get("lstmgrad.cache")
-    stats = dict(cache.stats) if cache is not None else {}
     out.write_text(
         json.dumps(
             {
                 "pages": page_seconds,
                 "build_seconds": total,
-                "cache": stats,
                 "notebooks": {"cached": notebooks.hits, "executed": notebooks.runs},
                 "warnings": warnings.count,
             },

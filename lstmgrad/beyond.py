@@ -18,7 +18,6 @@ are returned as text for the snippets to print.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -27,176 +26,47 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmgrad import experiments, lstm, rnn
-from lstmgrad.attention import (
-    activation_bytes,
-    attention_backward,
-    attention_forward,
-    init_attention,
+from lstmgrad.attention import activation_bytes, attention_backward, attention_forward, init_attention
+from lstmgrad.beyond_runs import (
+    FUTURE_KS,
+    FUTURE_T,
+    TAGGERS,
+    _cell,
+    attention_cell,
+    init_tagger,
+    tagger_cell,
+    tagger_forward,
 )
-from lstmgrad.bidirectional import bidirectional_backward, bidirectional_forward, stored_bytes
-from lstmgrad.cache import cached
+from lstmgrad.bidirectional import bidirectional_backward, stored_bytes
+from lstmgrad.crash import PREFIX, logistic_loss, seed_batches
 from lstmgrad.plots import _style, svg_text
+from lstmgrad.store import Cell, Experiment, load, provenance_line
 from lstmgrad.tables import markdown_table
 from lstmgrad.train import Adam, clip_grad_norm, init_params, loss_and_grads
 
 Params = dict[str, np.ndarray]
 
+TAGGER_NAMES = {"rnn": "RNN", "birnn": "BiRNN", "lstm": "LSTM", "bilstm": "BiLSTM", "attention": "Attention"}
+SEEDS = experiments.SEEDS
+
 # ----------------------------------------------------------------------- the future-context task
 
-#: Sequence length and offsets k of the future-context task.
-FUTURE_T = 16
-FUTURE_KS = (0, 1, 2, 4, 8)
-#: The models compared on it: unidirectional and bidirectional RNN and LSTM, and attention.
-TAGGERS = ("rnn", "birnn", "lstm", "bilstm", "attention")
-TAGGER_NAMES = {
-    "rnn": "RNN",
-    "birnn": "BiRNN",
-    "lstm": "LSTM",
-    "bilstm": "BiLSTM",
-    "attention": "Attention",
-}
-SEEDS = (0, 1, 2)
+#: The future-context comparison: every tagger at every offset k, one cell each.
+FUTURE_CONTEXT = Experiment(
+    "future_context",
+    tuple(Cell(tagger_cell, {"model": m, "k": k, "seeds": list(SEEDS)}) for m in TAGGERS for k in FUTURE_KS),
+    f"{len(SEEDS)} seeds per cell, 3,200 training sequences at most, T = {FUTURE_T}, H = 8",
+    "beyond.md",
+    "the future-context table and plot",
+)
 
 
-def future_batch(rng: np.random.Generator, B: int, k: int, T: int = FUTURE_T) -> tuple[np.ndarray, ...]:
-    """``B`` sequences of the future-context task: x (B, T, 1), labels y (B, T), label mask (B, T).
-
-    ``y[:, t] = 1[x[:, t + k] > 0]`` where t + k < T; the mask is 0 on the last k steps.
-    """
-    if not 0 <= k < T:
-        raise ValueError(f"k must be in [0, T) = [0, {T}), got {k}")
-    x = rng.normal(size=(B, T, 1))
-    y = np.zeros((B, T))
-    mask = np.zeros((B, T))
-    y[:, : T - k] = x[:, k:, 0] > 0
-    mask[:, : T - k] = 1.0
-    return x, y, mask
-
-
-def _cell(model: str) -> Any:
-    return lstm if model.endswith("lstm") else rnn
-
-
-def init_tagger(model: str, H: int, seed: int) -> Params:
-    """Seeded parameters of a per-step tagger; every model reads out one logit per step.
-
-    Recurrent models are drawn like PyTorch (``train.init_params``; LSTM forget bias 1). A
-    bidirectional one adds ``W_x_bw, W_h_bw, b_bw`` for its right-to-left layer, and its
-    readout ``W_y`` (2H,) reads [h_fw_t ; h_bw_t]. ``attention`` has width d = H.
-    """
-    if model == "attention":
-        return init_attention(1, H, seed)
-    if model not in TAGGERS:
-        raise ValueError(f"model must be one of {TAGGERS}, got {model!r}")
-    kind = "lstm" if model.endswith("lstm") else "rnn"
-    forget = 1.0 if kind == "lstm" else None
-    p = init_params(kind, H, 1, seed, forget_bias=forget)
-    if model.startswith("bi"):
-        q = init_params(kind, H, 1, seed + 10_000, forget_bias=forget)
-        p.update({"W_x_bw": q["W_x"], "W_h_bw": q["W_h"], "b_bw": q["b"]})
-        p["W_y"] = np.concatenate([p["W_y"], q["W_y"]])
-    return p
-
-
-def tagger_forward(model: str, p: Params, x: np.ndarray) -> tuple[np.ndarray, Any]:
-    """Logits (B, T), one per step, and the trace the backward pass needs."""
-    if model == "attention":
-        return attention_forward(p, x)
-    fw = {"W_x": p["W_x"], "W_h": p["W_h"], "b": p["b"]}
-    if model.startswith("bi"):
-        bw = {"W_x": p["W_x_bw"], "W_h": p["W_h_bw"], "b": p["b_bw"]}
-        trace: Any = bidirectional_forward(_cell(model), x, fw, bw)
-    else:
-        trace = _cell(model).forward(x, **fw)
-    return trace.h @ p["W_y"] + p["b_y"], trace
-
-
-def tagger_backward(model: str, p: Params, trace: Any, dlogits: np.ndarray) -> Params:
-    """Gradients for every entry of ``p`` given dL/dlogits (B, T)."""
-    if model == "attention":
-        return attention_backward(p, trace, dlogits)[0]
-    g: Params = {"W_y": np.einsum("bt,bth->h", dlogits, trace.h), "b_y": np.asarray(dlogits.sum())}
-    dh = dlogits[..., None] * p["W_y"]
-    if model.startswith("bi"):
-        both = bidirectional_backward(trace, dh)
-        g.update({k: both["fw"][k] for k in ("W_x", "W_h", "b")})
-        g.update({f"{k}_bw": both["bw"][k] for k in ("W_x", "W_h", "b")})
-    else:
-        layer = _cell(model).backward(trace, dh)
-        g.update({k: layer[k] for k in ("W_x", "W_h", "b")})
-    return g
-
-
-def masked_logistic(logits: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[float, np.ndarray]:
-    """Mean logistic loss over the labelled steps, and its gradient w.r.t. the logits (B, T)."""
-    n = mask.sum()
-    loss = float(((np.logaddexp(0.0, logits) - y * logits) * mask).sum() / n)
-    return loss, (0.5 * (1.0 + np.tanh(0.5 * logits)) - y) * mask / n
-
-
-def _accuracy(logits: np.ndarray, y: np.ndarray, mask: np.ndarray) -> float:
-    return float((((logits > 0) == (y == 1.0)) * mask).sum() / mask.sum())
-
-
-def _progress(total: int, desc: str) -> Any:
-    """A tqdm bar on a terminal; silent inside a page build or a pipe."""
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, leave=False, disable=not sys.stderr.isatty())
-
-
-def train_tagger(
-    model: str,
-    k: int,
-    seed: int,
-    H: int = 8,
-    B: int = 32,
-    budget: int = 3200,
-    lr: float = 2e-2,
-    clip: float = 1.0,
-    eval_every: int = 10,
-    n_eval: int = 256,
-    n_test: int = 512,
-    stop_at: float = 0.99,
-) -> dict[str, float]:
-    """Train one tagger on the future-context task with Adam and global-norm clipping.
-
-    Stops early once held-out accuracy reaches ``stop_at``. Returns the accuracy on a
-    fresh test set and the training sequences used.
-    """
-    p = init_tagger(model, H, seed)
-    opt = Adam(p, lr=lr)
-    rng = np.random.default_rng([seed, 0, k])
-    X_eval, y_eval, m_eval = future_batch(np.random.default_rng([seed, 1, k]), n_eval, k)
-    used = 0
-    for step in range(1, budget // B + 1):
-        x, y, mask = future_batch(rng, B, k)
-        logits, trace = tagger_forward(model, p, x)
-        _, dlogits = masked_logistic(logits, y, mask)
-        grads = tagger_backward(model, p, trace, dlogits)
-        clip_grad_norm(grads, clip)
-        opt.step(p, grads)
-        used = step * B
-        if step % eval_every == 0:
-            if _accuracy(tagger_forward(model, p, X_eval)[0], y_eval, m_eval) >= stop_at:
-                break
-    X_test, y_test, m_test = future_batch(np.random.default_rng([seed, 2, k]), n_test, k)
-    return {"accuracy": _accuracy(tagger_forward(model, p, X_test)[0], y_test, m_test), "sequences": used}
-
-
-@cached
-def future_context_runs(
-    ks: Sequence[int] = FUTURE_KS, models: Sequence[str] = TAGGERS, seeds: Sequence[int] = SEEDS
-) -> dict[str, dict[int, list[dict[str, float]]]]:
-    """Every (model, k, seed) run of `train_tagger`: ``out[model][k]`` is one dict per seed."""
-    out: dict[str, dict[int, list[dict[str, float]]]] = {m: {} for m in models}
-    with _progress(len(ks) * len(models) * len(seeds), "future context") as bar:
-        for model in models:
-            for k in ks:
-                out[model][k] = []
-                for seed in seeds:
-                    out[model][k].append(train_tagger(model, k, seed))
-                    bar.update(1)
+def future_context_runs() -> dict[str, dict[int, dict[str, list[Any]]]]:
+    """Every (model, k) cell of the future-context comparison: ``out[model][k]`` has one entry per seed."""
+    runs = load(FUTURE_CONTEXT)
+    out: dict[str, dict[int, dict[str, list[Any]]]] = {m: {} for m in TAGGERS}
+    for c in FUTURE_CONTEXT.cells:
+        out[c.kwargs["model"]][c.kwargs["k"]] = runs[c.key]
     return out
 
 
@@ -204,11 +74,12 @@ def _cell_text(accs: Sequence[float]) -> str:
     return f"{np.mean(accs):.2f} ({min(accs):.2f}–{max(accs):.2f})"
 
 
-def future_context_table(ks: Sequence[int] = FUTURE_KS, models: Sequence[str] = TAGGERS) -> str:
+def future_context_table() -> str:
     """Held-out accuracy per model (columns) and offset k (rows): mean (min–max) over the seeds."""
-    runs = future_context_runs(list(ks), list(models))
-    rows = [[str(k)] + [_cell_text([r["accuracy"] for r in runs[m][k]]) for m in models] for k in ks]
-    return markdown_table(["k"] + [TAGGER_NAMES[m] for m in models], rows)
+    runs = future_context_runs()
+    rows = [[str(k)] + [_cell_text(runs[m][k]["accuracy"]) for m in TAGGERS] for k in FUTURE_KS]
+    table = markdown_table(["k"] + [TAGGER_NAMES[m] for m in TAGGERS], rows)
+    return f"{table}\n\n{provenance_line(FUTURE_CONTEXT)}"
 
 
 def blind_gradient_table(k: int = 1, T: int = 8, H: int = 4) -> str:
@@ -250,90 +121,43 @@ ATTENTION_LR = 3e-2
 ATTENTION_D = 16  # the same width as the recurrent models' H = 16
 
 
-def train_attention(
-    L: int,
-    seeds: Sequence[int],
-    d: int = ATTENTION_D,
-    B: int = 32,
-    budget: int = 6144,
-    lr: float = ATTENTION_LR,
-    clip: float = 1.0,
-    eval_every: int = 20,
-    n_eval: int = 128,
-    n_test: int = 512,
-    stop_at: float = 0.99,
-) -> experiments.Run:
-    """The attention model on the crash-at-lag task, under `experiments.train`'s rules.
-
-    Same data streams per seed (train 0, held-out 1, test 2), Adam, global-norm clipping,
-    the same early stop. Only the last step's logit is read, so ``queries="last"``
-    (identical logit and gradients to the full layer, without the unused T x T rows).
-    """
-    run = experiments.Run([], [], [], [])
-    for seed in seeds:
-        p = init_attention(1, d, seed)
-        opt = Adam(p, lr=lr)
-        draw = experiments.seed_batches([seed], 0, B, L, "std")
-        X_eval, y_eval = experiments.seed_batches([seed], 1, n_eval, L, "std")()
-        used, to_95, top = 0, None, 0.0
-        for step in range(1, budget // B + 1):
-            X, y = draw()
-            logits, cache = attention_forward(p, X[0], queries="last")
-            _, dlogits = experiments.logistic_loss(logits[None, :, 0], y)
-            grads, _ = attention_backward(p, cache, dlogits[0][:, None])
-            top = max(top, clip_grad_norm(grads, clip))
-            opt.step(p, grads)
-            used = step * B
-            if step % eval_every == 0:
-                logits, _ = attention_forward(p, X_eval[0], queries="last")
-                acc = float(((logits[:, 0] > 0) == (y_eval[0] == 1)).mean())
-                if to_95 is None and acc >= 0.95:
-                    to_95 = used
-                if acc >= stop_at:
-                    break
-        X_test, y_test = experiments.seed_batches([seed], 2, n_test, L, "std")()
-        logits, _ = attention_forward(p, X_test[0], queries="last")
-        run.accuracy.append(float(((logits[:, 0] > 0) == (y_test[0] == 1)).mean()))
-        run.sequences.append(used)
-        run.to_95.append(to_95)
-        run.max_grad_norm.append(top)
-    return run
-
-
-@cached
-def attention_cell(L: int, seeds: Sequence[int], budget: int, lr: float = ATTENTION_LR) -> dict[str, Any]:
-    """`train_attention` at lag L: test accuracy and sequences used, one entry per seed."""
-    run = train_attention(L, list(seeds), budget=budget, lr=lr)
-    return {"accuracy": run.accuracy, "sequences": run.sequences}
-
-
 #: The recurrent contestants: (experiments kind, forget-gate bias); the rest is the main setting.
 #: "chrono" is the initialisation with which the experiments chapter's LSTM bridged lag 90.
 RECURRENT = {"rnn": ("rnn", 1.0), "lstm": ("lstm", 1.0), "lstm_chrono": ("lstm", "chrono")}
 CRASH_MODELS = {"rnn": "RNN", "lstm": "LSTM", "lstm_chrono": "LSTM chrono", "attention": "Attention"}
 
 
-@cached  # three snippets show these runs; train them once
-def crash_comparison_runs(
-    budgets: dict[int, int] | None = None, seeds: Sequence[int] = SEEDS
-) -> dict[str, dict[int, dict[str, list[Any]]]]:
-    """Accuracy and sequences used per model, lag and seed; every model in a row has the same budget.
+def crash_cells(L: int, budget: int) -> dict[str, Cell]:
+    """The row at lag L: the recurrent cells are the experiments chapter's (the same cells where it
+    has them) and attention follows the same rules; every model gets the same budget."""
+    cells = {
+        model: experiments.main_cell(kind, L, budget=budget, b_f=b_f)
+        for model, (kind, b_f) in RECURRENT.items()
+    }
+    cells["attention"] = Cell(attention_cell, {"L": L, "seeds": list(SEEDS), "budget": budget})
+    return cells
 
-    The recurrent cells are `experiments.crash_cell` with the main setting (the very cells
-    the experiments chapter shows, where it has them); attention follows the same rules.
-    """
-    budgets = CRASH_BUDGETS if budgets is None else budgets
+
+CRASH_COMPARISON = Experiment(
+    "crash_comparison",
+    tuple(c for L, budget in CRASH_BUDGETS.items() for c in crash_cells(L, budget).values()),
+    f"{len(SEEDS)} seeds per cell; the budget of each row is in its second column",
+    "beyond.md",
+    "the attention-vs-recurrence table and plot, the crossover",
+)
+
+
+def crash_comparison_runs() -> dict[str, dict[int, dict[str, list[Any]]]]:
+    """Accuracy and sequences used per model and lag (one entry per seed): ``out[model][L]``."""
+    runs = load(CRASH_COMPARISON)
     out: dict[str, dict[int, dict[str, list[Any]]]] = {m: {} for m in CRASH_MODELS}
-    with _progress(len(CRASH_MODELS) * len(budgets), "attention vs recurrence") as bar:
-        for L, budget in budgets.items():
-            for model, (kind, b_f) in RECURRENT.items():
-                setting: dict[str, Any] = {**experiments.MAIN, "budget": budget, "b_f": b_f}
-                run = experiments.crash_cell(kind, L, list(seeds), **setting)["run"]
-                out[model][L] = {"accuracy": run.accuracy, "sequences": run.sequences}
-                bar.update(1)
-            out["attention"][L] = attention_cell(L, list(seeds), budget)
-            bar.update(1)
+    for L, budget in CRASH_BUDGETS.items():
+        for model, cell in crash_cells(L, budget).items():
+            out[model][L] = runs[cell.key]
     return out
+
+
+EXPERIMENTS = (FUTURE_CONTEXT, CRASH_COMPARISON)
 
 
 def crash_comparison_table() -> str:
@@ -348,7 +172,7 @@ def crash_comparison_table() -> str:
         rows.append(row)
     header = ["lag L", "budget"] + [f"{n} accuracy" for n in CRASH_MODELS.values()]
     header += [f"{n} sequences used" for n in CRASH_MODELS.values()]
-    return markdown_table(header, rows)
+    return f"{markdown_table(header, rows)}\n\n{provenance_line(CRASH_COMPARISON)}"
 
 
 def crossover(solved: float = 0.95) -> str:
@@ -400,7 +224,7 @@ def memory_rows(Ts: Sequence[int], H: int = ATTENTION_D) -> list[dict[str, int]]
 
 
 #: Sequence lengths: those of the crash task's lags (T = L + PREFIX), then longer.
-MEMORY_TS = tuple(L + experiments.PREFIX for L in CRASH_LAGS) + (1000, 2000)
+MEMORY_TS = tuple(L + PREFIX for L in CRASH_LAGS) + (1000, 2000)
 
 
 def memory_table(Ts: Sequence[int] = MEMORY_TS, H: int = ATTENTION_D) -> str:
@@ -434,7 +258,7 @@ def _update(model: str, x: np.ndarray, y: np.ndarray) -> Any:
         else:
             queries = "last" if model == "attention_last" else "all"
             logits, cache = attention_forward(p, x, queries=queries)
-            _, d_last = experiments.logistic_loss(logits[None, :, -1], y[None])
+            _, d_last = logistic_loss(logits[None, :, -1], y[None])
             dlogits = np.zeros_like(logits)
             dlogits[:, -1] = d_last[0]
             grads = attention_backward(p, cache, dlogits)[0]
@@ -449,7 +273,7 @@ def timing_table(lags: Sequence[int] = CRASH_LAGS, B: int = 32, calls: int = 3) 
     at a time, batch ``B``, fastest of ``calls`` updates: a measurement of this machine, not pinned."""
     rows = []
     for L in lags:
-        X, y = experiments.seed_batches([0], 0, B, L, "std")()
+        X, y = seed_batches([0], 0, B, L, "std")()
         row = [str(L)]
         for model in ("rnn", "lstm", "attention", "attention_last"):
             row.append(f"{_seconds_per(_update(model, X[0], y[0]), calls) * 1000 / B:.2f}")
@@ -483,13 +307,14 @@ def _errorbars(
     ax.errorbar(xs, mean, yerr=[low, high], fmt=style, color=colour, capsize=3, label=label)
 
 
-def future_context_plot(ks: Sequence[int] = FUTURE_KS, models: Sequence[str] = TAGGERS) -> str:
+def future_context_plot() -> str:
     """Accuracy against the offset k, one line per model (mean, bars for min–max over the seeds)."""
-    runs = future_context_runs(list(ks), list(models))
+    runs = future_context_runs()
+    ks, models = FUTURE_KS, TAGGERS
     with _style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
         for m in models:
-            accs = [[r["accuracy"] for r in runs[m][k]] for k in ks]
+            accs = [runs[m][k]["accuracy"] for k in ks]
             _errorbars(ax, ks, accs, _MARKERS[m], _COLOURS[m], TAGGER_NAMES[m])
         ax.axhline(0.5, color="grey", lw=0.8)
         ax.set_xticks(list(ks))
@@ -497,7 +322,7 @@ def future_context_plot(ks: Sequence[int] = FUTURE_KS, models: Sequence[str] = T
         ax.set_ylabel("held-out accuracy")
         ax.set_ylim(0.4, 1.02)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # outside: no line hidden
-    mean = {m: [float(np.mean([r["accuracy"] for r in runs[m][k]])) for k in ks] for m in models}
+    mean = {m: [float(np.mean(runs[m][k]["accuracy"])) for k in ks] for m in models}
     alt = (
         f"Accuracy against k from {ks[0]} to {ks[-1]}. Every model is near 1 at k = 0. For k of 1 and more "
         f"the left-to-right RNN and LSTM (dotted lines) stay at 0.5; the bidirectional ones (solid lines) "

@@ -1,27 +1,13 @@
-"""A disk cache for expensive, pure experiment functions that is never stale.
+"""Digests of ``lstmgrad`` code that are never stale: the notebook cache and the trained results key on them.
 
-    @cached
-    def train_curve(seed: int, T: int) -> str: ...
+`import_closure` follows the ``import`` statements (including those inside functions) of
+a module, transitively, among ``lstmgrad.*`` and the module's own package, so a change to
+any module the code can reach changes the digest and a change to any other does not.
 
-The key of a call is a SHA-256 over
-
-- the function's module and qualified name,
-- its arguments, bound to the signature with defaults filled in, as JSON,
-- the source bytes of the function's own module and of every module it imports,
-  followed transitively, among ``lstmgrad.*`` (and the function's own package),
-- the numpy, matplotlib and Python versions and the machine type.
-
-Imports are found by reading each module's ``import`` statements (including those
-inside functions), so a change to any ``lstmgrad`` module the experiment can reach
-changes the key; a change to a module it cannot reach does not.
-
-Results are pickled to ``$LSTMGRAD_CACHE_DIR`` (default ``.cache/lstmgrad``), written
-to a temporary file first and moved into place with ``os.replace``, so a reader never
-sees half a file. ``LSTMGRAD_NO_CACHE=1`` turns the cache off.
-
-A long-lived process (``mkdocs serve``) keeps running the code it imported even after
-the files change on disk; the key would then describe code that is not running, so in
-that case the cache is neither read nor written.
+- `file_digest` keys mkdocs-jupyter's notebook cache (``overrides/hooks/notebook_cache.py``),
+  kept under ``$LSTMGRAD_CACHE_DIR`` (default ``.cache/lstmgrad``); ``LSTMGRAD_NO_CACHE=1``
+  turns it off.
+- `lstmgrad.store` records the digest of every module a trained result's cells reach.
 """
 
 from __future__ import annotations
@@ -31,23 +17,12 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
-import inspect
-import json
 import os
-import pickle
 import platform
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import numpy as np
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-#: Calls answered from disk and calls that ran, in this process (the tests read these).
-stats = {"hits": 0, "misses": 0, "bypassed": 0}
 
 
 def cache_dir() -> Path:
@@ -119,14 +94,6 @@ def import_closure(module_name: str) -> dict[str, Path]:
     return found
 
 
-def source_digest(module_name: str) -> str:
-    """SHA-256 over the names and source bytes of ``import_closure(module_name)``."""
-    h = hashlib.sha256()
-    for name, path in sorted(import_closure(module_name).items()):
-        h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 def file_digest(path: str | Path) -> str:
     """SHA-256 over a script's (or notebook's) bytes and every ``lstmgrad`` module it reaches.
 
@@ -163,68 +130,3 @@ def _other_versions() -> str:
         except importlib.metadata.PackageNotFoundError:
             found.append(f"{dist} none")
     return "; ".join(found)
-
-
-def call_config(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
-    """The call's arguments as canonical JSON; raises TypeError if they are not JSON-able."""
-    bound = inspect.signature(fn).bind(*args, **kwargs)
-    bound.apply_defaults()
-    return json.dumps(bound.arguments, sort_keys=True, allow_nan=False)
-
-
-def cache_key(fn: Callable[..., Any], *args: Any, _digest: str | None = None, **kwargs: Any) -> str:
-    """The hex key ``cached(fn)(*args, **kwargs)`` would be stored under."""
-    fn = inspect.unwrap(fn)
-    parts = [
-        f"{fn.__module__}.{fn.__qualname__}",
-        call_config(fn, *args, **kwargs),
-        _digest or source_digest(fn.__module__),
-        _environment(),
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _write_atomic(path: Path, value: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def cached(fn: F) -> F:
-    """Cache a pure function of JSON-able arguments on disk (see the module docstring)."""
-    # the code this process runs is the code on disk now; if the files change later,
-    # the cache stops being used in this process
-    digest_at_import = source_digest(fn.__module__)
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        digest = source_digest(fn.__module__) if cache_enabled() else None
-        if digest != digest_at_import:
-            stats["bypassed"] += 1
-            return fn(*args, **kwargs)
-        key = cache_key(fn, *args, _digest=digest, **kwargs)
-        path = cache_dir() / f"{fn.__module__}.{fn.__qualname__}" / f"{key}.pkl"
-        try:
-            with open(path, "rb") as f:
-                value = pickle.load(f)
-            stats["hits"] += 1
-            return value
-        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
-            pass
-        value = fn(*args, **kwargs)
-        stats["misses"] += 1
-        _write_atomic(path, value)
-        return value
-
-    return wrapper  # type: ignore[return-value]
-
-
-def cached_call(fn: Callable[..., Any], **config: Any) -> Any:
-    """``cached(fn)(**config)`` for a function that is not decorated."""
-    return cached(fn)(**config)

@@ -78,10 +78,12 @@ def describe_differences(name: str, golden: str, output: str) -> list[str]:
     return problems
 
 
-def regenerate() -> None:
-    """Rewrite every golden copy from a fresh run of its snippet."""
+def regenerate(names: list[str] | None = None) -> None:
+    """Rewrite the golden copies of the snippets named (default: all) from fresh runs."""
     GOLDENS.mkdir(exist_ok=True)
     for snippet in snippet_paths():
+        if names and snippet.stem not in names and snippet.name not in names:
+            continue
         golden_path(snippet).write_text(run_snippet(snippet))
         print(f"wrote {golden_path(snippet).relative_to(ROOT)}")
     stale = {p.stem for p in GOLDENS.glob("*.txt")} - {s.stem for s in snippet_paths()}
@@ -90,4 +92,4 @@ def regenerate() -> None:
 
 
 if __name__ == "__main__":
-    regenerate()
+    regenerate(sys.argv[1:])

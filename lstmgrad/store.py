@@ -1,0 +1,286 @@
+"""Trained results: computed once by ``make experiments``, committed with their provenance, never stale.
+
+Numbers that come out of training depend on the last bit of every matrix product, and
+OpenBLAS rounds differently on different CPUs; training amplifies that. So the pages do
+not train. ``make experiments`` (``python -m lstmgrad.store``) trains every cell of every
+`Experiment`, in parallel with joblib, and writes ``lstmgrad/results/<name>.json``:
+
+- ``cells``: each cell's function, its arguments (the seeds and the budget among them)
+  and its result, one entry per seed;
+- ``code``: the SHA-256 of every ``lstmgrad`` module the cells' functions reach;
+- ``provenance``: numpy, the BLAS library and its kernel, the CPU, the date, the wall time;
+- ``digest``: the SHA-256 of all of the above, so a file edited by hand is caught.
+
+`load` refuses a result whose code digest no longer matches the code on disk, naming the
+file, the modules that changed and the command that regenerates it. Tables and plots read
+the results through `load`, so two builds of one commit publish the same pages anywhere.
+The tests retrain a sample of every experiment on the machine they run on and check it
+against the committed seeds (``tests/test_reproduce.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import importlib
+import inspect
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lstmgrad.cache import import_closure
+
+#: Where results live: inside the package, so an installed lstmgrad loads what the pages show.
+RESULTS = Path(__file__).resolve().parent / "results"
+#: The study modules that declare experiments (each has an ``EXPERIMENTS`` tuple).
+STUDIES = ("lstmgrad.experiments", "lstmgrad.beyond")
+COMMAND = "make experiments"
+
+
+class StaleResult(RuntimeError):
+    """A committed result that does not match the code (or was edited): rerun ``make experiments``."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One unit of training work: ``fn(**kwargs)`` returns JSON-able lists, one entry per seed."""
+
+    fn: Callable[..., dict[str, list[Any]]]
+    kwargs: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"{self.fn.__module__}.{self.fn.__qualname__}"
+
+    def arguments(self) -> dict[str, Any]:
+        """The call's arguments with the defaults filled in (so equal calls have equal keys)."""
+        bound = inspect.signature(self.fn).bind(**self.kwargs)
+        bound.apply_defaults()
+        return dict(bound.arguments)
+
+    @property
+    def key(self) -> str:
+        return json.dumps({"fn": self.name, **self.arguments()}, sort_keys=True, allow_nan=False)
+
+    def with_seeds(self, seeds: list[int]) -> Cell:
+        return Cell(self.fn, {**self.kwargs, "seeds": list(seeds)})
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A named set of cells whose results one page shows: ``page`` and ``shown``, the tables and
+    plots drawn from it; ``about`` states the seeds and budget."""
+
+    name: str
+    cells: tuple[Cell, ...]
+    about: str
+    page: str
+    shown: str
+
+    @property
+    def path(self) -> Path:
+        return RESULTS / f"{self.name}.json"
+
+    def code(self) -> dict[str, str]:
+        """SHA-256 of each ``lstmgrad`` module the cells' functions can reach, by module name."""
+        modules: dict[str, Path] = {}
+        for cell in self.cells:
+            modules.update(import_closure(cell.fn.__module__))
+        return {
+            name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for name, path in sorted(modules.items())
+            # the digest's own module and the package's __init__ (its version string) are not math
+            if name not in ("lstmgrad.cache", "lstmgrad")
+        }
+
+    def seeds(self) -> list[int]:
+        return sorted({s for cell in self.cells for s in cell.kwargs.get("seeds", [])})
+
+
+def _digest(record: dict[str, Any]) -> str:
+    body = {k: v for k, v in record.items() if k != "digest"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, allow_nan=False).encode()).hexdigest()
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path(__file__).resolve().parent.parent))
+    except ValueError:
+        return str(path)
+
+
+def problem(exp: Experiment) -> str | None:
+    """Why ``exp``'s committed result cannot be used, or None if it can."""
+    where = _relative(exp.path)
+    again = f"regenerate it with `{COMMAND} ONLY={exp.name}`"
+    if not exp.path.exists():
+        return f"{where} is missing: {again}"
+    record = json.loads(exp.path.read_text())
+    if record.get("digest") != _digest(record):
+        return f"{where} was edited by hand (its digest does not match its content): {again}"
+    old, new = record.get("code", {}), exp.code()
+    changed = sorted(m for m in old.keys() | new.keys() if old.get(m) != new.get(m))
+    if changed:
+        return f"{where} is stale: the code it was trained with changed in {', '.join(changed)}; {again}"
+    if [c["key"] for c in record["cells"]] != [c.key for c in exp.cells]:
+        return f"{where} is stale: the experiment's cells (settings, seeds or budgets) changed; {again}"
+    return None
+
+
+def load(exp: Experiment) -> dict[str, dict[str, list[Any]]]:
+    """The committed results of ``exp``, by cell key; raises `StaleResult` if they do not match the code."""
+    why = problem(exp)
+    if why is not None:
+        raise StaleResult(why)
+    record = json.loads(exp.path.read_text())
+    return {c["key"]: c["result"] for c in record["cells"]}
+
+
+def result(exp: Experiment, cell: Cell) -> dict[str, list[Any]]:
+    """One cell's committed result."""
+    return load(exp)[cell.key]
+
+
+def provenance(exp: Experiment) -> dict[str, Any]:
+    return dict(json.loads(exp.path.read_text())["provenance"])
+
+
+def provenance_line(exp: Experiment) -> str:
+    """One line for under a trained table: how, where and when its numbers were trained."""
+    p = provenance(exp)
+    return (
+        f"*Trained by `{COMMAND}` ({exp.about}) on {p['date'][:10]}: {p['cpu']}, numpy {p['numpy']}, "
+        f"{p['blas']}; {p['cell_seconds']:.0f} s of training. "
+        f"Loaded from `lstmgrad/results/{exp.name}.json`, whose code digest matches this build.*"
+    )
+
+
+# ------------------------------------------------------------------------ running experiments
+
+
+def all_experiments() -> dict[str, Experiment]:
+    """Every experiment of every study module, by name."""
+    found: dict[str, Experiment] = {}
+    for module in STUDIES:
+        for exp in importlib.import_module(module).EXPERIMENTS:
+            found[exp.name] = exp
+    return found
+
+
+def _blas() -> str:
+    try:
+        from threadpoolctl import threadpool_info
+
+        for lib in threadpool_info():
+            if lib.get("user_api") == "blas":
+                return f"{lib['internal_api']} {lib['version']} ({lib.get('architecture')} kernel)"
+    except ImportError:
+        pass
+    return "BLAS unknown (install threadpoolctl)"
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _timed(cell: Cell) -> tuple[str, dict[str, list[Any]], float]:
+    start = time.perf_counter()
+    out = cell.fn(**cell.kwargs)
+    return cell.key, out, time.perf_counter() - start
+
+
+def run_cells(cells: Iterable[Cell], jobs: int = -1, desc: str = "cells") -> dict[str, tuple[Any, float]]:
+    """Train every distinct cell, ``jobs`` at a time (joblib; -1 = every core), with a progress bar.
+
+    Returns ``{cell.key: (result, seconds)}``. Cells are independent, so the order does not
+    matter; the longest (by lag and budget) start first so the workers finish together.
+    """
+    from joblib import Parallel, delayed
+    from tqdm import tqdm
+
+    todo = list({c.key: c for c in cells}.values())
+    todo.sort(key=lambda c: -(c.kwargs.get("L", 1) + 5) * c.kwargs.get("budget", 8192))
+    tasks = Parallel(n_jobs=jobs, return_as="generator_unordered")(delayed(_timed)(c) for c in todo)
+    out: dict[str, tuple[Any, float]] = {}
+    for key, value, seconds in tqdm(tasks, total=len(todo), desc=desc, unit="cell", file=sys.stderr):
+        out[key] = (value, seconds)
+    return out
+
+
+def write(exp: Experiment, done: dict[str, tuple[Any, float]], wall: float, jobs: int) -> Path:
+    """Write ``exp``'s results file from the trained cells in ``done``."""
+    import numpy
+
+    record: dict[str, Any] = {
+        "experiment": exp.name,
+        "about": exp.about,
+        "page": exp.page,
+        "code": exp.code(),
+        "cells": [
+            {"key": c.key, "result": done[c.key][0], "seconds": round(done[c.key][1], 2)} for c in exp.cells
+        ],
+        "provenance": {
+            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "numpy": numpy.__version__,
+            "blas": _blas(),
+            "cpu": _cpu(),
+            "python": platform.python_version(),
+            "cell_seconds": round(sum(done[c.key][1] for c in exp.cells), 1),
+            "run_wall_seconds": round(wall, 1),
+            "jobs": jobs,
+        },
+    }
+    record["digest"] = _digest(record)
+    exp.path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = exp.path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(record, indent=1, sort_keys=True, allow_nan=False) + "\n")
+    os.replace(tmp, exp.path)
+    return exp.path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lstmgrad.store", description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help="experiments to run (default: all); see --list")
+    parser.add_argument("--jobs", type=int, default=-1, help="parallel workers (default: every core)")
+    parser.add_argument("--stale", action="store_true", help="run only the missing or stale experiments")
+    parser.add_argument("--list", action="store_true", help="list the experiments and their state, then exit")
+    args = parser.parse_args(argv)
+    experiments = all_experiments()
+    if args.list:
+        for name, exp in experiments.items():
+            print(f"{name:18s} {problem(exp) or 'up to date'}")
+        return 0
+    unknown = [n for n in args.names if n not in experiments]
+    if unknown:
+        parser.error(f"unknown experiment(s) {', '.join(unknown)}; known: {', '.join(experiments)}")
+    chosen = [experiments[n] for n in (args.names or experiments)]
+    if args.stale:
+        chosen = [e for e in chosen if problem(e) is not None]
+    if not chosen:
+        print("every result is up to date")
+        return 0
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    start = time.perf_counter()
+    done = run_cells([c for e in chosen for c in e.cells], jobs=jobs, desc=", ".join(e.name for e in chosen))
+    wall = time.perf_counter() - start
+    for exp in chosen:
+        print(f"wrote {_relative(write(exp, done, wall, jobs))}")
+    print(f"{len(done)} cells in {wall:.1f} s on {jobs} worker(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Trained results reproduce on this machine: a sample of every experiment is retrained here,
+with the code on disk, and must land inside the bands the committed seeds justify.
+
+The committed results (``lstmgrad/results/``) were trained once, on one machine; the pages
+show them. Retraining on another CPU rounds the matrix products differently, so the digits
+may move, but every claim must still hold. For each sampled cell:
+
+- the retrained seed lies inside every claim band (``lstmgrad.expbands.BANDS``) covering it;
+- its accuracy lies inside the committed seeds' range, widened by ``MARGIN``.
+
+A failure names the experiment, the page and table it feeds, the cell and the seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstmgrad import expbands
+from lstmgrad.store import all_experiments, load, run_cells
+
+#: How far outside the committed seeds' accuracy range a retrained seed may land.
+MARGIN = 0.05
+EXPERIMENTS = all_experiments()
+
+
+@pytest.fixture(scope="module")
+def retrained():
+    """``{cell.key: result}`` for every sampled cell, trained here on two workers."""
+    done = run_cells(expbands.sample(), jobs=2, desc="retrain sample")
+    return {key: value for key, (value, _) in done.items()}
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_retrained_sample_inside_the_committed_range(name, retrained):
+    exp = EXPERIMENTS[name]
+    runs = load(exp)
+    problems = []
+    for cell in exp.cells:
+        sampled = expbands.sample_of(cell)
+        if sampled is None:
+            continue
+        acc = np.asarray(runs[cell.key]["accuracy"])
+        lo, hi = acc.min() - MARGIN, acc.max() + MARGIN
+        for seed, a in zip(sampled.kwargs["seeds"], retrained[sampled.key]["accuracy"], strict=True):
+            if not lo <= a <= hi:
+                problems.append(
+                    f"{expbands.where_is(exp, cell)}, seed {seed}: retrained accuracy {a:.3f}, "
+                    f"committed seeds {acc.min():.3f} to {acc.max():.3f} (± {MARGIN})"
+                )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("band", expbands.BANDS, ids=lambda b: b.claim)
+def test_retrained_sample_inside_each_claim_band(band, retrained):
+    runs = [(s, retrained[s.key]) for c in band.cells if (s := expbands.sample_of(c)) is not None]
+    assert runs, f"{band.claim}: no cell of this band is in the sample"
+    problems = expbands.outside(band, runs)
+    assert not problems, f"{band.claim} (retrained here):\n" + "\n".join(problems)
+
+
+def test_every_experiment_is_sampled():
+    sampled = {c.key for c in expbands.sample()}
+    for exp in EXPERIMENTS.values():
+        assert any(expbands.sample_of(c).key in sampled for c in exp.cells if expbands.sample_of(c)), exp.name
