@@ -6,19 +6,23 @@ It can stop mattering long before it stops existing:
 - negligible: adding ``factor**T`` to the sum of the shorter-lag terms
   ``1 + factor + ... + factor**(T-1)`` no longer changes that sum in the dtype;
 - underflow: repeated multiplication in the dtype gives exactly 0.0 (or gets stuck
-  at the smallest subnormal number, because round-to-nearest rounds it back up).
+  at the smallest subnormal number, because round-to-nearest rounds it back up);
+  under flush-to-zero, which replaces every subnormal result by 0.0, it reaches 0.0
+  as soon as it leaves the normal range.
 
 Everything is measured by doing the arithmetic in the dtype, step by step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from lstmgrad.checks import as_float
-from lstmgrad.tables import markdown_table
+from lstmgrad.rnn import local_factors, scalar_forward
+from lstmgrad.tables import ANCHOR_WEIGHTS, markdown_table, repeated_sequence
 
 #: The two float types the site measures.
 DTYPES = (np.float32, np.float64)
@@ -150,4 +154,61 @@ def not_zero_table(factor: float = 0.7, max_steps: int = 3000) -> str:
     f = f"{factor:g}"
     header = ["dtype", f"{f}^100", "== 0.0?", "smallest normal"]
     header += [f"1 + {f}^100 == 1?", f"first T with {f}^T == 0.0"]
+    return markdown_table(header, rows)
+
+
+def first_zero(
+    factors: Sequence[float], dtype: type[np.floating], flush_to_zero: bool = False
+) -> tuple[int | None, int | None]:
+    """Multiply 1 by ``factors`` in turn, in ``dtype``: the first T that is subnormal, and the first at 0.0.
+
+    With ``flush_to_zero`` every subnormal result is replaced by 0.0, as FTZ hardware modes
+    (common on GPUs and in fast-math builds) do, so the product never goes subnormal and
+    reaches 0.0 the step it would have left the normal range.
+    """
+    tiny = np.finfo(dtype).tiny
+    power = dtype(1.0)
+    subnormal = None
+    for T, factor in enumerate(factors, start=1):
+        power = dtype(power * dtype(factor))
+        if 0 < abs(power) < tiny:
+            if flush_to_zero:
+                power = dtype(0.0)
+            elif subnormal is None:
+                subnormal = T
+        if power == 0:
+            return subnormal, T
+    return subnormal, None
+
+
+def anchor_factors(steps: int) -> list[float]:
+    """The anchor RNN's local factors, newest first, over its five prices repeated to ``steps`` days.
+
+    The product of the first k of them is the lag-k chain dh_T/dh_{T-k}.
+    """
+    trace = scalar_forward(repeated_sequence(steps), W_h=ANCHOR_WEIGHTS["W_h"], W_x=ANCHOR_WEIGHTS["W_x"])
+    return [float(v) for v in local_factors(trace)[::-1]]
+
+
+def flush_to_zero_table(factors: tuple[float, ...] = (0.7, 0.1), max_steps: int = 3000) -> str:
+    """Markdown table: when a chain reaches exactly 0.0, with gradual underflow and with flush-to-zero.
+
+    One row per chain and dtype: constant chains of each of ``factors``, and the anchor RNN's
+    own local factors (its five prices repeated), all followed up to ``max_steps`` steps.
+    """
+    chains = [(f"{f:g} at every step", [f] * max_steps) for f in factors]
+    chains.append(("the anchor's own factors (its prices repeated)", anchor_factors(max_steps)))
+    rows = []
+    for name, chain in chains:
+        for dtype in DTYPES:
+            subnormal, gradual = first_zero(chain, dtype)
+            _, flushed = first_zero(chain, dtype, flush_to_zero=True)
+            rows.append([name, np.dtype(dtype).name, _step(subnormal), _step(gradual), _step(flushed)])
+    header = [
+        "chain",
+        "dtype",
+        "first T subnormal",
+        "first T exactly 0.0, gradual underflow",
+        "first T exactly 0.0, flush-to-zero",
+    ]
     return markdown_table(header, rows)

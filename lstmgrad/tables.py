@@ -222,6 +222,52 @@ def orders_table(sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, 
     )
 
 
+def orders_readings_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01
+) -> str:
+    """Orders of magnitude between the late and the early end of the chain, for each way of reading the rows.
+
+    The row labelled t = T holds dh_T/dh_{T-1}, one factor already; the gradient arriving at h_T
+    itself is dh_T/dh_T = 1. The row labelled t = 1 holds dh_T/dh_0; the chain to day 1's state
+    is dh_T/dh_1.
+    """
+    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+    T, before = _sub(len(steps)), _sub(len(steps) - 1)
+    late_row, to_h0 = steps[-1]["cumulative"], steps[0]["cumulative"]
+    to_h1 = steps[1]["cumulative"] if len(steps) > 1 else 1.0
+    readings: list[tuple[str, str, float, str, float]] = [
+        ("rows as printed (t = T against t = 1)", f"∂h{T}/∂h{before}", late_row, f"∂h{T}/∂h₀", to_h0),
+        ("t = T row against the chain to day 1", f"∂h{T}/∂h{before}", late_row, f"∂h{T}/∂h₁", to_h1),
+        (f"h{T} itself against day 1's state", f"∂h{T}/∂h{T}", 1.0, f"∂h{T}/∂h₁", to_h1),
+        (f"h{T} itself against the blank h₀", f"∂h{T}/∂h{T}", 1.0, f"∂h{T}/∂h₀", to_h0),
+    ]
+    rows = [
+        [name, f"{a} = {va:.6g}", f"{b} = {vb:.4e}", f"{va / vb:.0f}", f"{np.log10(va / vb):.2f}"]
+        for name, a, va, b, vb in readings
+    ]
+    return markdown_table(["reading", "late end", "early end", "ratio", "orders of magnitude (log₁₀)"], rows)
+
+
+def first_factor_table(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_hs: Sequence[float] = (0.5, 1.0, 2.0, 2.5, 3.0),
+    W_x: float = 0.01,
+) -> str:
+    """Each local factor W_h tanh'(z_t), and their product dh_T/dh_0, one row per W_h.
+
+    With h_0 = 0 the first pre-activation z_1 = W_x x_1 does not depend on W_h, so the first
+    factor is W_h tanh'(z_1), a straight line in W_h; the later z_t grow with W_h and saturate.
+    """
+    rows = []
+    for W_h in W_hs:
+        steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
+        local = [f"{s['local']:.4f}" for s in steps]
+        rows.append([f"{float(W_h):g}", *local, f"{steps[0]['cumulative']:.2e}"])
+    T = len(sequence)
+    header = ["W_h", *(f"local{_sub(t)}" for t in range(1, T + 1)), f"product ∂h{_sub(T)}/∂h₀"]
+    return markdown_table(header, rows)
+
+
 def mean_factor_table(
     sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01, steps: int = 20
 ) -> str:
@@ -454,3 +500,35 @@ def model_choice_table(evidence: dict[str, str] | None = None) -> str:
         for key, length, pattern, advice in MODEL_CHOICE
     ]
     return markdown_table(["Sequence length", "Pattern type", "Article recommends", "Evidence"], rows, "left")
+
+
+def forget_retention_table(
+    b_fs: Sequence[float] = (0.0, 1.0, 3.0, 5.0), lags: Sequence[int] = (50, 90), chrono_T: int | None = 95
+) -> str:
+    """What an untrained forget gate keeps: sigma(b_f) per step, sigma(b_f)**L over each lag L, and 1 + e^b_f.
+
+    With the gate's weights small next to its bias, f_t is about sigma(b_f), so the cell path
+    keeps sigma(b_f)**L of C over L steps. The gate forgets 1 - sigma(b_f) = 1 / (1 + e^b_f)
+    per step, so a memory lasts about 1 + e^b_f steps. ``chrono_T`` adds the range that chrono
+    initialisation (b_f = log u, u ~ U(1, T - 1)) spans for sequences of length T.
+    """
+
+    def sigmoid(b: float) -> float:
+        return 1.0 / (1.0 + np.exp(-b))
+
+    rows = []
+    for b in b_fs:
+        f = sigmoid(float(b))
+        cells = [f"{float(b):g}", f"{f:.4f}", f"{1.0 - f:.1%}"]
+        cells += [f"{f**L:.2g}" for L in lags]
+        rows.append([*cells, f"{1.0 + np.exp(float(b)):.1f}"])
+    if chrono_T is not None:
+        lo, hi = 0.0, float(np.log(chrono_T - 1.0))  # log of the ends of U(1, T - 1)
+        f_lo, f_hi = sigmoid(lo), sigmoid(hi)
+        cells = [f"chrono, T = {chrono_T}: {lo:g} to {hi:.2f}", f"{f_lo:.4f} to {f_hi:.4f}"]
+        cells.append(f"{1.0 - f_lo:.1%} to {1.0 - f_hi:.1%}")
+        cells += [f"{f_lo**L:.2g} to {f_hi**L:.2g}" for L in lags]
+        rows.append([*cells, f"{1.0 + np.exp(lo):.0f} to {1.0 + np.exp(hi):.0f}"])
+    header = ["b_f", "σ(b_f), kept per step", "forgotten per step"]
+    header += [f"σ(b_f)^{L}, kept over {L} steps" for L in lags]
+    return markdown_table([*header, "memory ≈ 1 + e^(b_f) steps"], rows)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from lstmgrad.floats import walk_product
+from lstmgrad.floats import anchor_factors, first_zero, walk_product
 from lstmgrad.rnn import bptt_steps, scalar_forward
 from lstmgrad.tables import ANCHOR_SEQUENCE
 
@@ -68,6 +68,42 @@ def test_3_0_7_to_the_100_is_not_floating_point_zero():
     assert np.float32(1.0) + np.float32(walk_product(0.7, np.float32).at_100) == np.float32(1.0)
 
 
+def first_power_below(factor: float, bound_log2: int) -> int:
+    """Smallest T with factor**T < 2**bound_log2, in exact arithmetic (boundary far from an integer)."""
+    x = bound_log2 * math.log(2) / math.log(factor)
+    assert abs(x - round(x)) > 0.01  # so float32/float64 rounding of the product cannot move it
+    return math.floor(x) + 1
+
+
+@pytest.mark.parametrize("factor", [0.7, 0.1])
+@pytest.mark.parametrize(("dtype", "min_exp", "mant"), [(np.float32, -126, 23), (np.float64, -1022, 52)])
+def test_3_under_flush_to_zero_every_chain_reaches_0_0(factor, dtype, min_exp, mant):
+    # flush-to-zero: 0.0 the step the product leaves the normal range, below 2**min_exp
+    subnormal, gradual = first_zero([factor] * 3000, dtype)
+    flushed = first_zero([factor] * 3000, dtype, flush_to_zero=True)
+    assert flushed == (None, first_power_below(factor, min_exp))
+    assert subnormal == first_power_below(factor, min_exp)
+    if factor == 0.1:  # gradual underflow: 0.0 once the product rounds below half the smallest subnormal
+        assert gradual == first_power_below(factor, min_exp - mant - 1)
+    else:  # 0.7 gets stuck at the smallest subnormal instead (erratum 3)
+        assert gradual is None and walk_product(factor, dtype).stuck is not None
+
+
+def test_3_the_anchors_own_factors_reach_0_0_in_float32_by_t_46():
+    # the anchor's local factors (about 0.1; prices repeated) multiplied in float32, written out here
+    h, local = 0.0, []
+    for x in (X * 600)[:3000]:
+        h = math.tanh(0.5 * h + 0.01 * x)
+        local.append(0.5 * (1 - h * h))
+    assert anchor_factors(3000) == pytest.approx(local[::-1], rel=1e-12)
+    product, T = np.float32(1.0), 0
+    while product != 0:
+        T += 1
+        product = np.float32(product * np.float32(local[::-1][T - 1]))
+    assert T == first_zero(anchor_factors(3000), np.float32)[1] == 44 <= 46
+    assert first_zero([0.1] * 3000, np.float32)[1] == 46  # the article's "~0.1", as a constant
+
+
 def test_4_fewer_than_4_orders_of_magnitude():
     # Article, BPTT section: t=5 cumulative=0.085421, t=1 cumulative=0.000017, "over 4 orders of magnitude"
     printed = 0.085421 / 0.000017
@@ -107,3 +143,15 @@ def test_standing_the_sweep_peaks_a_little_above_2e_5():
     assert f"{chain(0.7):.8f}" == "0.00002231"
     assert f"{best:.3f}" == "0.703" and f"{chain(best):.8f}" == "0.00002231"
     assert 2e-5 < chain(best) < 2.5e-5
+
+
+def test_4_the_verdict_depends_on_which_ends_are_compared():
+    # erratum 1 relabels the rows; comparing h_5 itself (dh_5/dh_5 = 1) with the earlier states gives over 4
+    h, local = 0.0, []
+    for x in X:
+        h = math.tanh(0.5 * h + 0.01 * x)
+        local.append(0.5 * (1 - h * h))
+    to_h0, to_h1 = math.prod(local), math.prod(local[1:])
+    assert f"{math.log10(1 / to_h1):.2f}" == "4.10" and f"{math.log10(1 / to_h0):.2f}" == "4.78"
+    assert f"{math.log10(local[-1] / to_h0):.2f}" == "3.71"  # the printed rows: under 4
+    assert f"{math.log10(local[-1] / to_h1):.2f}" == "3.04"

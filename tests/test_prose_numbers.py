@@ -39,6 +39,11 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("related.md", "1997"): "Hochreiter & Schmidhuber, Long Short-Term Memory",
     ("related.md", "2013"): "Pascanu, Mikolov & Bengio, ICML",
     ("related.md", "2014"): "Cho et al., EMNLP (the GRU)",
+    ("related.md", "1994"): "Bengio, Simard & Frasconi, IEEE Transactions on Neural Networks",
+    ("related.md", "2015"): "Jozefowicz et al., ICML; Le, Jaitly & Hinton, arXiv",
+    ("related.md", "2016"): "Arjovsky, Shah & Bengio, ICML",
+    ("related.md", "2018"): "Tallec & Ollivier, ICLR",
+    ("lstm.md", "1997"): "Hochreiter & Schmidhuber, Long Short-Term Memory",
 }
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
