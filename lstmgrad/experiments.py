@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.crash import CRASH, PREFIX, SIGMA, crash_cell
+from lstmgrad.crash import CRASH, PREFIX, SIGMA, crash_cell, init_params, seed_batches
 from lstmgrad.store import Cell, Experiment, load, provenance_line
 
 # ------------------------------------------------------------ the exploding region (analytic)
@@ -92,8 +92,16 @@ def pascanu_draws(
             if T - k in SPANS:
                 worst = max(worst, float((np.linalg.norm(J, 2, axis=(1, 2)) / sigma ** (T - k)).max()))
         full = np.linalg.norm(J, 2, axis=(1, 2))  # k = 0: the whole span
+        # the spectral radius, not sigma_max, sets how W_h^n itself grows for large n
+        radius = np.abs(np.linalg.eigvals(W_h)).max(axis=1)
         out.append(
-            {"sigma": sigma, "worst_ratio": worst, "largest_full": float(full.max()), "bound_full": sigma**T}
+            {
+                "sigma": sigma,
+                "worst_ratio": worst,
+                "largest_full": float(full.max()),
+                "bound_full": sigma**T,
+                "median_radius": float(np.median(radius)),
+            }
         )
     return out
 
@@ -109,10 +117,12 @@ def pascanu_table() -> str:
             "yes" if r["worst_ratio"] <= 1 else "no",
             f"{r['largest_full']:.3g}",
             f"{r['bound_full']:.3g}",
+            f"{r['median_radius']:.2f}",
         ]
         for r in pascanu_draws()
     ]
     header = ["σ_max(W_h)", "max ‖∂h_T/∂h_k‖ / σ_max^(T−k)", "bound holds", "max ‖∂h_50/∂h_0‖", "σ_max^50"]
+    header.append("median spectral radius ρ(W_h)")
     return markdown_table(header, rows)
 
 
@@ -239,14 +249,31 @@ def _trained(table: str, exp: Experiment) -> str:
     return f"{table}\n\n{provenance_line(exp)}"
 
 
+def chance(L: int, seeds: tuple[int, ...] = SEEDS, n_test: int = 512) -> np.ndarray:
+    """Per seed: the majority share of its test set, what always guessing the commoner label scores."""
+    _, y = seed_batches(list(seeds), 2, n_test, L, MAIN["scale"])()
+    share = y.mean(axis=1)
+    return np.maximum(share, 1.0 - share)
+
+
+def _solved(values: list[float]) -> str:
+    return f"{sum(a >= 0.95 for a in values)}/{len(values)}"
+
+
 def lag_table() -> str:
-    """Accuracy vs lag: mean (min–max) over seeds, per model, in percent."""
+    """Accuracy vs lag: mean (min–max) over seeds and how many seeds reached 95 %, per model; and
+    each lag's chance level, the majority share of each seed's test set."""
     from lstmgrad.tables import markdown_table
 
     cells = main_cells()
-    rows = [[str(L)] + [_spread(cells[kind, L]["accuracy"]) for kind in MODELS] for L in LAGS]
-    table = markdown_table(["lag L"] + [f"{name} accuracy %" for name in MODELS.values()], rows)
-    return _trained(table, MAIN_RUNS)
+    rows = [
+        [str(L)]
+        + [f"{_spread(cells[kind, L]['accuracy'])}, {_solved(cells[kind, L]['accuracy'])}" for kind in MODELS]
+        + [_spread(list(chance(L)))]
+        for L in LAGS
+    ]
+    header = ["lag L"] + [f"{name}: acc % (seeds ≥ 95 %)" for name in MODELS.values()] + ["chance %"]
+    return _trained(markdown_table(header, rows), MAIN_RUNS)
 
 
 def gradient_table() -> str:
@@ -283,8 +310,7 @@ def rnn_best_table() -> str:
         row = [init, f"{clip:g}"]
         for L in RNN_BEST_LAGS:
             acc = runs[init, clip, L]["accuracy"]
-            solved = sum(a >= 0.95 for a in acc)
-            row.append(f"{_spread(acc)}, {solved}/{len(acc)}")
+            row.append(f"{_spread(acc)}, {_solved(acc)}")
         rows.append(row)
     header = ["W_h init", "clip"] + [f"L = {L}: acc % (seeds ≥ 95 %)" for L in RNN_BEST_LAGS]
     return _trained(markdown_table(header, rows), RNN_CONTROL)
@@ -294,7 +320,7 @@ def _to_95(values: list[int | None]) -> str:
     reached = sorted(v for v in values if v is not None)
     if not reached:
         return "not reached"
-    return f"{len(reached)}/{len(values)}: median {int(np.median(reached)):,}"
+    return f"median {int(np.median(reached)):,} ({len(reached)} seeds)"
 
 
 def bridge_table() -> str:
@@ -311,10 +337,10 @@ def bridge_table() -> str:
             ]
             for L in BRIDGE_LAGS:
                 run = runs[scale, b_f, L]
-                row += [_spread(run["accuracy"]), _to_95(run["to_95"])]
+                row += [f"{_spread(run['accuracy'])}, {_solved(run['accuracy'])}", _to_95(run["to_95"])]
             rows.append(row)
     header = ["input", "b_f"] + [
-        h for L in BRIDGE_LAGS for h in (f"L = {L} acc %", f"L = {L}: seeds at 95 %, sequences")
+        h for L in BRIDGE_LAGS for h in (f"L = {L}: acc % (seeds ≥ 95 %)", f"L = {L}: sequences to 95 %")
     ]
     return _trained(markdown_table(header, rows), BRIDGE)
 
@@ -323,18 +349,22 @@ def clipping_table() -> str:
     """Largest gradient norm seen, final training loss and held-out accuracy, with and without clipping."""
     from lstmgrad.tables import markdown_table
 
+    W_h = init_params("rnn", list(SEEDS), MAIN["H"], sigma_max=CLIP_RUN["sigma_max"])["W_h"]
+    radius = np.abs(np.linalg.eigvals(W_h)).max(axis=1)  # per seed, at initialisation
     rows = []
     for name, run in clipping_runs().items():
         g, loss = np.asarray(run["max_grad_norm"]), np.asarray(run["final_loss"])
         rows.append(
             [
                 name,
+                f"{np.median(radius):.2f} ({radius.min():.2f}–{radius.max():.2f})",
                 f"{np.median(g):.3g} ({g.min():.3g}–{g.max():.3g})",
                 f"{np.median(loss):.3f} ({loss.min():.3f}–{loss.max():.3f})",
                 _spread(run["accuracy"]),
             ]
         )
-    header = ["training", "largest ‖g‖: median (min–max)", "final loss: median (min–max)", "accuracy %"]
+    header = ["training", "ρ(W_h) at init", "largest ‖g‖: median (min–max)", "final loss: median (min–max)"]
+    header.append("accuracy %")
     return _trained(markdown_table(header, rows), CLIPPING)
 
 

@@ -14,9 +14,9 @@ evidence = {
         "([Experiments](experiments.md#5-what-it-takes-for-an-lstm-to-bridge-lag-90))"
     ),
     "long": (
-        "Supported on the crash task: at equal budget attention was solved at lags 200 and 500, while "
-        "even a chrono-initialised LSTM was seed-dependent at 200 and failed at 500 "
-        "([Beyond recurrence](beyond.md#crash-attention))"
+        "Not established: with 1,024 training sequences per model at lags 200 and 500, attention "
+        "was solved on more seeds than a chrono-initialised LSTM but not on every seed; the budget "
+        "may set this crossover ([Beyond recurrence](beyond.md#crash-attention))"
     ),
     "variable": (
         "Partly measured: full attention's stored activations grow as T² against the LSTM's T "

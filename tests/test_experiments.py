@@ -189,6 +189,11 @@ def test_committed_seeds_inside_their_band(band):
     assert not problems, f"{band.claim}:\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("count", expbands.COUNTS, ids=lambda c: c.claim)
+def test_committed_seed_counts_match_the_words_on_the_page(count):
+    assert count.holds(), f"{count.claim}: {count.counts()} not in [{count.lo}, {count.hi}]"
+
+
 def test_bands_table_says_every_band_holds():
     assert "| NO |" not in expbands.bands_table()
 

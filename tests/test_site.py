@@ -84,7 +84,7 @@ def test_every_snippet_is_embedded_with_its_path_as_title():
     embedded = embedded_snippets()
     assert embedded, "no executed snippet found in docs/"
     for page, path, opts in embedded:
-        assert f'title="{path}"' in opts, f"{page}: the fence for {path} needs title=\"{path}\""
+        assert f'title="{path}"' in opts, f'{page}: the fence for {path} needs title="{path}"'
     fences = sum(p.read_text().count('exec="on"') for p in (ROOT / "docs").rglob("*.md"))
     assert fences == len(embedded), "an exec fence does not embed a snippet with --8<-- on its next line"
 
