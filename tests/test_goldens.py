@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from snippets import describe_differences, golden_path, run_snippet, snippet_paths
 
 
+@pytest.fixture(scope="module")
+def outputs():
+    """Every snippet's stdout, each from its own fresh interpreter, run one per core at a time."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {p.name: pool.submit(run_snippet, p) for p in snippet_paths()}
+    return futures
+
+
 @pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda p: p.name)
-def test_snippet_output_matches_golden(snippet):
+def test_snippet_output_matches_golden(snippet, outputs):
     golden = golden_path(snippet)
     assert golden.exists(), f"{golden} is missing: run `make goldens` and review the diff"
-    problems = describe_differences(f"snippets/{snippet.name}", golden.read_text(), run_snippet(snippet))
+    output = outputs[snippet.name].result()  # re-raises the snippet's own error, naming the file
+    problems = describe_differences(f"snippets/{snippet.name}", golden.read_text(), output)
     assert not problems, "\n".join(problems)
 
 
