@@ -101,3 +101,13 @@ def test_equal_cells_of_two_experiments_train_once():
 
     shared = {c.key for c in E.MAIN_RUNS.cells} & {c.key for c in beyond.CRASH_COMPARISON.cells}
     assert len(shared) == 4  # RNN and LSTM (b_f = 1) at lags 20 and 90
+
+
+def test_results_depend_on_the_math_not_on_tables_or_plots():
+    """Editing a table header or a plot colour retrains nothing: no presentation module is in a digest."""
+    presentation = {"lstmgrad.experiments", "lstmgrad.beyond", "lstmgrad.tables", "lstmgrad.plots"}
+    presentation |= {"lstmgrad.expplots", "lstmgrad.expbands", "lstmgrad.store", "lstmgrad.cli"}
+    for exp in store.all_experiments().values():
+        code = exp.code()
+        assert "lstmgrad.crash" in code, exp.name
+        assert not presentation & set(code), (exp.name, presentation & set(code))
