@@ -188,7 +188,7 @@ class Count:
         return all(self.lo <= n <= self.hi for n in self.counts())
 
 
-def _rnn(init: str, clips: tuple[float, ...], L: int) -> tuple[Cell, ...]:
+def _rnn(init: str, clips: tuple[float, ...], L: int) -> tuple[Cell, ...]:  # standardised inputs
     return tuple(E.main_cell("rnn", L, init=init, clip=c) for c in clips)
 
 
@@ -273,6 +273,9 @@ def unsampled(cell: Cell) -> bool:
     a = cell.kwargs
     if cell.fn.__name__ != "crash_cell":
         return False
+    # the budget sweep beyond the main budget: one seed costs up to a minute
+    if a.get("budget", 0) > 8192:
+        return True
     # the forget-bias grid at lag 90 on raw returns and for b_f = 0 and 3: lag 50 tests the same claims
     if a["L"] == 90 and (a.get("scale") == "raw" or a.get("b_f") in (0.0, 3.0)):
         return True

@@ -174,6 +174,33 @@ RNN_CONTROL = Experiment(
     "experiments.md",
     "the RNN-control table",
 )
+RNN_CONTROL_RAW = Experiment(
+    "rnn_control_raw",
+    tuple(
+        main_cell("rnn", L, init=init, clip=clip, scale="raw")
+        for init, clip in RNN_BEST
+        for L in RNN_BEST_LAGS
+    ),
+    _ABOUT + ", raw returns",
+    "experiments.md",
+    "the RNN-control table (raw-returns rows)",
+)
+#: The budget sweep for the cells whose verdict is "no seed reaches 95 %": the main setting at
+#: four and sixteen times the budget (the main comparison's cells are the 8,192 column).
+SWEEP_LAGS = (50, 90)
+SWEEP_BUDGETS = {"rnn": (8192, 32768, 131072), "lstm": (8192, 32768), "gru": (8192, 32768)}
+BUDGET_SWEEP = Experiment(
+    "budget_sweep",
+    tuple(
+        main_cell(kind, L, budget=budget)
+        for kind, budgets in SWEEP_BUDGETS.items()
+        for L in SWEEP_LAGS
+        for budget in budgets[1:]
+    ),
+    f"{len(SEEDS)} seeds per cell, budgets up to {max(max(b) for b in SWEEP_BUDGETS.values()):,} sequences",
+    "experiments.md",
+    "the budget-sweep table",
+)
 BRIDGE = Experiment(
     "bridge",
     tuple(
@@ -193,7 +220,7 @@ CLIPPING = Experiment(
     "experiments.md",
     "the clipping table and plot",
 )
-EXPERIMENTS = (MAIN_RUNS, RNN_CONTROL, BRIDGE, CLIPPING)
+EXPERIMENTS = (MAIN_RUNS, RNN_CONTROL, RNN_CONTROL_RAW, BUDGET_SWEEP, BRIDGE, CLIPPING)
 
 
 def main_cells() -> dict[tuple[str, int], dict[str, list[Any]]]:
@@ -202,10 +229,26 @@ def main_cells() -> dict[tuple[str, int], dict[str, list[Any]]]:
     return {(c.kwargs["kind"], c.kwargs["L"]): runs[c.key] for c in MAIN_RUNS.cells}
 
 
-def rnn_best_runs() -> dict[tuple[str, float, int], dict[str, list[Any]]]:
-    """The RNN control runs, keyed (init, clip, L)."""
-    runs = load(RNN_CONTROL)
-    return {(c.kwargs["init"], c.kwargs["clip"], c.kwargs["L"]): runs[c.key] for c in RNN_CONTROL.cells}
+def rnn_best_runs() -> dict[tuple[str, str, float, int], dict[str, list[Any]]]:
+    """The RNN control runs, keyed (scale, init, clip, L)."""
+    out = {}
+    for exp in (RNN_CONTROL, RNN_CONTROL_RAW):
+        runs = load(exp)
+        for c in exp.cells:
+            out[c.kwargs["scale"], c.kwargs["init"], c.kwargs["clip"], c.kwargs["L"]] = runs[c.key]
+    return out
+
+
+def budget_runs() -> dict[tuple[str, int, int], dict[str, list[Any]]]:
+    """The budget sweep, keyed (model, L, budget); the 8,192 column is the main comparison's."""
+    main, sweep = load(MAIN_RUNS), load(BUDGET_SWEEP)
+    out = {}
+    for kind, budgets in SWEEP_BUDGETS.items():
+        for L in SWEEP_LAGS:
+            for budget in budgets:
+                cell = main_cell(kind, L, budget=budget)
+                out[kind, L, budget] = (main if budget == MAIN["budget"] else sweep)[cell.key]
+    return out
 
 
 def bridge_runs() -> dict[tuple[str, float | str, int], dict[str, list[Any]]]:
@@ -306,14 +349,35 @@ def rnn_best_table() -> str:
 
     runs = rnn_best_runs()
     rows = []
-    for init, clip in RNN_BEST:
-        row = [init, f"{clip:g}"]
-        for L in RNN_BEST_LAGS:
-            acc = runs[init, clip, L]["accuracy"]
-            row.append(f"{_spread(acc)}, {_solved(acc)}")
-        rows.append(row)
-    header = ["W_h init", "clip"] + [f"L = {L}: acc % (seeds ≥ 95 %)" for L in RNN_BEST_LAGS]
-    return _trained(markdown_table(header, rows), RNN_CONTROL)
+    for scale in ("std", "raw"):
+        for init, clip in RNN_BEST:
+            row = ["standardised" if scale == "std" else "raw (≈ 0.01)", init, f"{clip:g}"]
+            for L in RNN_BEST_LAGS:
+                acc = runs[scale, init, clip, L]["accuracy"]
+                row.append(f"{_spread(acc)}, {_solved(acc)}")
+            rows.append(row)
+    header = ["input", "W_h init", "clip"] + [f"L = {L}: acc % (seeds ≥ 95 %)" for L in RNN_BEST_LAGS]
+    table = _trained(markdown_table(header, rows), RNN_CONTROL)
+    return f"{table}\n\n{provenance_line(RNN_CONTROL_RAW)}"
+
+
+def budget_table() -> str:
+    """The cells where no seed reached 95 %, at larger budgets: accuracy % and seeds ≥ 95 %."""
+    from lstmgrad.tables import markdown_table
+
+    runs = budget_runs()
+    budgets = sorted({b for bs in SWEEP_BUDGETS.values() for b in bs})
+    rows = []
+    for kind, mine in SWEEP_BUDGETS.items():
+        for L in SWEEP_LAGS:
+            row = [MODELS[kind], str(L)]
+            for b in budgets:
+                acc = runs[kind, L, b]["accuracy"] if b in mine else None
+                row.append(f"{_spread(acc)}, {_solved(acc)}" if acc else "not run")
+            rows.append(row)
+    header = ["model", "lag L"] + [f"{b:,} sequences: acc % (seeds ≥ 95 %)" for b in budgets]
+    table = _trained(markdown_table(header, rows), BUDGET_SWEEP)
+    return f"{table}\n\n{provenance_line(MAIN_RUNS)}"
 
 
 def _to_95(values: list[int | None]) -> str:
