@@ -174,7 +174,7 @@ def lstm_cell_svg(
         return (
             f'<rect x="{x - 24}" y="{y_gate - 15}" width="48" height="30" rx="4" fill="#fff" stroke="{INK}"/>'
             + _text(x, y_gate + 5, fn)
-            + _text(x - 28, y_gate - 4, name, anchor="end", extra=f'fill="{MUTED}" font-size="12"')
+            + _text(x + 5, y_gate + 33, name, anchor="start", extra=f'fill="{MUTED}" font-size="12"')
         )
 
     def wire(points: str, arrow: bool = True) -> str:
