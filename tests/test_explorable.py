@@ -344,6 +344,55 @@ def test_redraw_for_a_thousand_steps_is_under_50_ms(bptt_page):
     assert end["bptt"] == bptt[-len(end["bptt"]) :]
 
 
+# Exact ties (JavaScript rounds them away from zero, Python to even), signed zeros, the edges of
+# 6 decimals and of "g"'s switch to scientific notation, and large and non-finite values.
+FORMAT_VALUES = [
+    0.03125,
+    0.0078125,
+    -0.0078125,
+    0.125,
+    2.5,
+    0.5,
+    1.5,
+    -0.0,
+    0.0,
+    1e-7,
+    4.9999e-7,
+    5e-7,
+    5.000001e-7,
+    1.005,
+    9.995,
+    0.00015,
+    123456.5,
+    999999.5,
+    1e-5,
+    0.0001,
+    0.00009999995,
+    1e16,
+    1.25e22,
+    3.125e-40,
+    5e-324,
+    -2.5e300,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+]
+
+
+def test_numbers_are_formatted_as_python_formats_them(bptt_page):
+    shown = bptt_page.evaluate(
+        """(values) => values.map((v) => { const E = window.lstmgradExplorable;
+          return [E.fixed(v, 4), E.fixed(v, 6), E.expo(v, 2), E.expo(v, 5), E.general(v)]; })""",
+        FORMAT_VALUES,  # Playwright carries -0.0, inf and nan across as themselves
+    )
+    wrong = [
+        f"{v!r}: page {got}, Python {want}"
+        for v, got in zip(FORMAT_VALUES, shown, strict=True)
+        if got != (want := [f"{v:.4f}", f"{v:.6f}", f"{v:.2e}", f"{v:.5e}", f"{v:g}"])
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_lstm_explorable_matches_lstmgrad_lstm(open_page):
     page = open_page("lstm/")
     rows = page.locator("table[data-table=lstm] tbody tr").all_inner_texts()

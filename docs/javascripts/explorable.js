@@ -102,7 +102,8 @@
   function fixed(v, d) {
     if (!isFinite(v)) return nonFinite(v);
     var a = Math.abs(v);
-    var s = a.toFixed(d);
+    if (a >= 1e21) return (negative(v) ? "-" : "") + BigInt(a).toString() + (d ? "." + "0".repeat(d) : "");
+    var s = a.toFixed(d); // (toFixed switches to exponents from 1e21 on; such a double is a whole number)
     if (isTie(a, d)) s = halfEven(s, a.toFixed(d + 1));
     return (negative(v) ? "-" : "") + s;
   }
