@@ -173,7 +173,7 @@
   // table (T up to 1,000) keeps only the rows in and near its scroll box, between two spacer rows
   // that keep the scroll bar honest, because laying out thousands of rows takes longer than the
   // 50 ms a redraw may take. Every row is formatted on every redraw either way.
-  var FULL_ROWS = 200, MARGIN_ROWS = 30;
+  var FULL_ROWS = 200, MARGIN_ROWS = 15;
 
   function rowsHtml(rows, from, to) {
     var html = new Array(to - from);
@@ -257,16 +257,17 @@
     var sx = function (k) { return L + (n > 1 ? ((k - 1) / (n - 1)) * (W - L - R) : (W - L - R) / 2); };
     var sy = function (l) { return Tp + ((hi - l) / (hi - lo)) * (H - Tp - B); };
     var parts = [];
-    var every = Math.max(1, Math.ceil((hi - lo) / 6));
-    for (var d = lo; d <= hi; d += every) {
+    var every = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500].find(function (e) { return e >= (hi - lo) / 6; }) || 1000;
+    for (var d = Math.ceil(lo / every) * every; d <= hi; d += every) {
       var y = sy(d).toFixed(1);
       parts.push('<line class="explorable__grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + y + '" y2="' + y + '"/>');
       parts.push('<text class="explorable__tick" x="' + (L - 4) + '" y="' + y + '" dy="0.35em" text-anchor="end">' +
         (d === 0 ? "1" : "10" + sup(d)) + "</text>");
     }
     var xt = n <= 1 ? [1] : [1, Math.round((n + 1) / 2), n].filter(function (v, i, a) { return a.indexOf(v) === i; });
-    xt.forEach(function (k) {
-      parts.push('<text class="explorable__tick" x="' + sx(k).toFixed(1) + '" y="' + (H - B + 14) + '" text-anchor="middle">' + k + "</text>");
+    xt.forEach(function (k, i) {
+      var anchor = i === xt.length - 1 && xt.length > 1 ? "end" : "middle";
+      parts.push('<text class="explorable__tick" x="' + sx(k).toFixed(1) + '" y="' + (H - B + 14) + '" text-anchor="' + anchor + '">' + k + "</text>");
     });
     parts.push('<text class="explorable__axis" x="' + ((L + W - R) / 2) + '" y="' + (H - 4) + '" text-anchor="middle">' + xLabel + "</text>");
     parts.push('<text class="explorable__axis" transform="rotate(-90)" x="' + (-(Tp + H - B) / 2) + '" y="12" text-anchor="middle">' + yLabel + "</text>");
@@ -303,10 +304,20 @@
     // the seed: dL/dh_T enters h_T with factor 1
     parts.push('<line class="explorable__grad" x1="' + (W - pad).toFixed(1) + '" x2="' + px(T).toFixed(1) +
       '" y1="' + yB + '" y2="' + yB + '" stroke-width="' + thick(1).toFixed(3) + '"/>');
-    for (var t = T; t >= 1; t--) {
-      var g = cumulative[t - 1];
-      parts.push('<line class="explorable__grad' + (g < 0 ? " explorable__grad--neg" : "") + '" x1="' + px(t).toFixed(1) +
-        '" x2="' + px(t - 1).toFixed(1) + '" y1="' + yB + '" y2="' + yB + '" stroke-width="' + thick(g).toFixed(3) + '"/>');
+    if (T <= 100) {
+      for (var t = T; t >= 1; t--) {
+        var g = cumulative[t - 1];
+        parts.push('<line class="explorable__grad' + (g < 0 ? " explorable__grad--neg" : "") + '" x1="' + px(t).toFixed(1) +
+          '" x2="' + px(t - 1).toFixed(1) + '" y1="' + yB + '" y2="' + yB + '" stroke-width="' + thick(g).toFixed(3) + '"/>');
+      }
+    } else { // too many arrows to draw one by one: one band, as thick at each step as its arrow would be
+      var upper = [], lower = [];
+      for (t = T; t >= 1; t--) {
+        var half = (thick(cumulative[t - 1]) / 2).toFixed(3);
+        upper.push(px(t).toFixed(1) + "," + (yB - half).toFixed(3), px(t - 1).toFixed(1) + "," + (yB - half).toFixed(3));
+        lower.push(px(t).toFixed(1) + "," + (yB + +half).toFixed(3), px(t - 1).toFixed(1) + "," + (yB + +half).toFixed(3));
+      }
+      parts.push('<polygon class="explorable__band" points="' + upper.concat(lower.reverse()).join(" ") + '"/>');
     }
     parts.push('<line class="explorable__fwd" x1="' + px(0) + '" x2="' + px(T).toFixed(1) + '" y1="' + yF + '" y2="' + yF + '"/>');
     if (labelled) {
