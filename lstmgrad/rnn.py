@@ -84,6 +84,9 @@ def bptt_steps(x: Any, W_h: float, W_x: float, b: float = 0.0, h_0: float = 0.0)
 
     ``local`` is ``W_h * tanh'(z_t)``; ``cumulative`` is the product of ``local``
     from T down to t, which is ``dh_T/dh_{t-1}`` (the article's convention).
+
+    ``docs/javascripts/explorable.js`` repeats this computation in the reader's browser (the BPTT
+    chapter's sliders); ``tests/test_explorable.py`` checks it against this function via ``lstmgrad bptt``.
     """
     trace = scalar_forward(x, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
     local = local_factors(trace)

@@ -402,6 +402,10 @@ def lstm_path_rows(
     Record t holds ``rnn_local`` (dh_t/dh_{t-1}), ``rnn_chain`` (dh_T/dh_{t-1}), ``f`` (f_t),
     ``cell_path`` (prod f_t..f_T = dC_T/dC_{t-1} along the cell state alone) and ``cell_full``
     (dC_T/dC_{t-1} with the paths through h and the gates included).
+
+    ``docs/javascripts/explorable.js`` repeats the RNN chain, ``f`` and ``cell_path`` in the reader's
+    browser (the LSTM chapter's b_f slider); ``tests/test_explorable.py`` checks it against this
+    function via ``lstmgrad lstm``.
     """
     from lstmgrad import lstm  # numpy-only; imported here so the RNN tables do not need it
 

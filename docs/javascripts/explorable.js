@@ -1,0 +1,483 @@
+// The explorables on the BPTT and LSTM chapters: sliders that rerun the scalar RNN (and a one-unit
+// LSTM) in the reader's browser and redraw the tables and drawings on every change.
+//
+// This is a second copy of lstmgrad's math, kept for the browser only. It mirrors, operation for
+// operation:
+//   bpttSteps  <- lstmgrad.rnn.bptt_steps (scalar_forward, local_factors, cumulative_factors)
+//   lstmPath   <- lstmgrad.tables.lstm_path_rows (lstmgrad.lstm.forward and lstm.cell_path, H = 1)
+//   repeated   <- lstmgrad.tables.repeated_sequence
+// and prints numbers as Python's format specs do ("{:.4f}", "{:.2e}", "{:g}"), in the columns of
+// `lstmgrad bptt` (lstmgrad.cli.bptt_text) and `lstmgrad lstm --lags` (lstmgrad.tables.lstm_path_table).
+// tests/test_explorable.py drives this file in Chromium and compares every number it shows with
+// those functions' output for the same inputs; change both sides together.
+// The mount points (and their default values) are printed by lstmgrad.explorable.
+(function () {
+  "use strict";
+
+  var MAX_VALUES = 100; // typed sequence values
+  var MAX_T = 1000; // after "repeat to length T"
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var counter = 0;
+
+  // ---- math -------------------------------------------------------------------------------------
+
+  // lstmgrad.rnn.bptt_steps: z_t = W_h h_{t-1} + W_x x_t + b, h_t = tanh(z_t);
+  // local_t = W_h (1 - h_t^2) = dh_t/dh_{t-1}; cumulative_t = local_T ... local_t = dh_T/dh_{t-1}.
+  function bpttSteps(x, Wh, Wx, b, h0) {
+    var T = x.length;
+    var z = new Float64Array(T), h = new Float64Array(T);
+    var local = new Float64Array(T), cumulative = new Float64Array(T);
+    var hPrev = h0;
+    for (var t = 0; t < T; t++) {
+      z[t] = Wh * hPrev + Wx * x[t] + b;
+      h[t] = Math.tanh(z[t]);
+      hPrev = h[t];
+    }
+    for (t = 0; t < T; t++) local[t] = Wh * (1.0 - h[t] * h[t]); // tanh'(z_t) = 1 - h_t^2
+    var acc = 1.0;
+    for (t = T - 1; t >= 0; t--) { acc *= local[t]; cumulative[t] = acc; } // np.cumprod(local[::-1])[::-1]
+    return { x: x, z: z, h: h, local: local, cumulative: cumulative };
+  }
+
+  // lstmgrad.tables.lstm_path_rows with lstmgrad.lstm.forward for one unit: every gate has input weight
+  // wx and recurrent weight wh; biases b = [b_i, b_f, b_g, b_o]. As in lstm.forward, the sigmoid is
+  // computed as 0.5 tanh(a/2) + 0.5, with the halving folded into the weights and bias.
+  function lstmPath(x, wx, wh, b) {
+    var T = x.length;
+    var f = new Float64Array(T), path = new Float64Array(T);
+    var scale = [0.5, 0.5, 1.0, 0.5], offset = [0.5, 0.5, 0.0, 0.5];
+    var gate = [0, 0, 0, 0];
+    var h = 0.0, C = 0.0;
+    for (var t = 0; t < T; t++) {
+      for (var k = 0; k < 4; k++) {
+        var a = x[t] * (wx * scale[k]) + b[k] * scale[k]; // W_x x_t + b, pre-scaled
+        a += h * (wh * scale[k]); // + W_h h_{t-1}
+        gate[k] = Math.tanh(a) * scale[k] + offset[k];
+      }
+      C = gate[1] * C + gate[0] * gate[2]; // C_t = f_t C_{t-1} + i_t g_t
+      h = gate[3] * Math.tanh(C); // h_t = o_t tanh(C_t)
+      f[t] = gate[1];
+    }
+    var acc = 1.0;
+    for (t = T - 1; t >= 0; t--) { acc *= f[t]; path[t] = acc; } // lstm.cell_path: f_t ... f_T = dC_T/dC_{t-1}
+    return { f: f, path: path };
+  }
+
+  function repeated(sequence, T) {
+    var out = new Array(T);
+    for (var i = 0; i < T; i++) out[i] = sequence[i % sequence.length];
+    return out;
+  }
+
+  // ---- numbers as Python formats them -----------------------------------------------------------
+
+  // JavaScript's toFixed/toExponential round an exact tie away from zero; Python rounds it to even.
+  // A tie at k digits after the point means a * 10^k ends in exactly .5 (a >= 0).
+  function isTie(a, k) {
+    if (k >= 0) {
+      var y = a * Math.pow(2, k + 1); // exact: a tie needs a = odd / 2^(k+1)
+      return Number.isInteger(y) && y % 2 === 1;
+    }
+    if (!Number.isInteger(a)) return false;
+    var p = BigInt(10) ** BigInt(-k);
+    return BigInt(a) % p === p / BigInt(2);
+  }
+
+  function nonFinite(v) {
+    return isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  }
+
+  function negative(v) {
+    return v < 0 || Object.is(v, -0);
+  }
+
+  // Drop the tie digit of an exact one-digit-longer rendering, then keep it only if its last digit is even.
+  function halfEven(rounded, longer) {
+    var down = longer.slice(0, -1).replace(/\.$/, "");
+    var last = down.replace(".", "").slice(-1);
+    return Number(last) % 2 === 0 ? down : rounded;
+  }
+
+  // f"{v:.{d}f}"
+  function fixed(v, d) {
+    if (!isFinite(v)) return nonFinite(v);
+    var a = Math.abs(v);
+    if (a >= 1e21) return (negative(v) ? "-" : "") + BigInt(a).toString() + (d ? "." + "0".repeat(d) : "");
+    var s = a.toFixed(d); // (toFixed switches to exponents from 1e21 on; such a double is a whole number)
+    if (isTie(a, d)) s = halfEven(s, a.toFixed(d + 1));
+    return (negative(v) ? "-" : "") + s;
+  }
+
+  // f"{v:.{d}e}"
+  function expo(v, d) {
+    if (!isFinite(v)) return nonFinite(v);
+    var a = Math.abs(v);
+    var parts = a.toExponential(d).split("e");
+    var mant = parts[0], e = parseInt(parts[1], 10);
+    if (a !== 0 && isTie(a, d - e)) mant = halfEven(mant, a.toExponential(d + 1).split("e")[0]);
+    var ae = Math.abs(e);
+    return (negative(v) ? "-" : "") + mant + "e" + (e < 0 ? "-" : "+") + (ae < 10 ? "0" : "") + ae;
+  }
+
+  // f"{v:g}": 6 significant digits, no trailing zeros, scientific outside 1e-4 <= |v| < 1e6
+  function general(v) {
+    if (!isFinite(v)) return nonFinite(v);
+    var e = v === 0 ? 0 : parseInt(expo(v, 5).split("e")[1], 10);
+    var s;
+    if (e >= -4 && e < 6) {
+      s = fixed(v, 5 - e);
+      if (s.indexOf(".") >= 0) s = s.replace(/0+$/, "").replace(/\.$/, "");
+      return s;
+    }
+    s = expo(v, 5).split("e");
+    return s[0].replace(/0+$/, "").replace(/\.$/, "") + "e" + s[1];
+  }
+
+  // lstmgrad.cli._cumulative_cell: 6 decimals, unless that would print a nonzero product as 0.000000
+  function cumulativeCell(v) {
+    var s = fixed(v, 6);
+    return /^-?0\.0+$/.test(s) && v !== 0 ? expo(v, 2) : s;
+  }
+
+  var SUB = "₀₁₂₃₄₅₆₇₈₉", SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+  function sub(n) { return String(n).replace(/\d/g, function (c) { return SUB[c]; }); }
+  function sup(n) { return String(n).replace(/\d/g, function (c) { return SUP[c]; }).replace("-", "⁻"); }
+
+  // ---- DOM helpers -----------------------------------------------------------------------------
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function svgEl(tag, attrs) {
+    var node = document.createElementNS(SVG_NS, tag);
+    for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
+    return node;
+  }
+
+  function slider(parent, id, name, help, min, max, step, value) {
+    var row = el("div", { class: "explorable__control" });
+    var label = el("label", { for: id, title: help }, name);
+    var input = el("input", { type: "range", id: id, min: min, max: max, step: step, value: value });
+    var out = el("output", { for: id, "aria-hidden": "true" }, String(value));
+    row.append(label, input, out);
+    parent.appendChild(row);
+    input.addEventListener("input", function () { out.textContent = input.value; });
+    return input;
+  }
+
+  // A table whose body is rewritten as one string. Up to FULL_ROWS rows are all in the page; a longer
+  // table (T up to 1,000) keeps only the rows in and near its scroll box, between two spacer rows
+  // that keep the scroll bar honest, because laying out thousands of rows takes longer than the
+  // 50 ms a redraw may take. Every row is formatted on every redraw either way.
+  var FULL_ROWS = 200, MARGIN_ROWS = 15;
+
+  function rowsHtml(rows, from, to) {
+    var html = new Array(to - from);
+    for (var i = from; i < to; i++) html[i - from] = "<tr><td>" + rows[i].join("</td><td>") + "</td></tr>";
+    return html.join("");
+  }
+
+  function table(parent, name, caption, header) {
+    var wrap = el("div", { class: "explorable__table" });
+    var t = el("table", { "data-table": name });
+    t.appendChild(el("caption", {}, caption));
+    var head = el("tr");
+    header.forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    t.appendChild(el("thead")).appendChild(head);
+    var body = t.appendChild(el("tbody"));
+    wrap.appendChild(t);
+    parent.appendChild(wrap);
+    var rows = [], rowHeight = 0, shown = [-1, -1], pending = false;
+    var spacer = function (px) {
+      return '<tr class="explorable__spacer" aria-hidden="true" style="height:' + px + 'px"><td colspan="' +
+        header.length + '"></td></tr>';
+    };
+    function paint(force) {
+      if (rows.length <= FULL_ROWS) {
+        body.innerHTML = rowsHtml(rows, 0, rows.length);
+        shown = [0, rows.length];
+        return;
+      }
+      if (!rowHeight) { // measured once, on a few real rows
+        body.innerHTML = rowsHtml(rows, 0, 2);
+        rowHeight = body.rows[1].getBoundingClientRect().height || 30;
+      }
+      var top = wrap.scrollTop - t.tHead.offsetHeight - (t.caption ? t.caption.offsetHeight : 0);
+      var first = Math.max(0, Math.floor(top / rowHeight) - MARGIN_ROWS);
+      var last = Math.min(rows.length, first + Math.ceil(wrap.clientHeight / rowHeight) + 2 * MARGIN_ROWS);
+      if (!force && first === shown[0] && last === shown[1]) return;
+      body.innerHTML = (first ? spacer(first * rowHeight) : "") + rowsHtml(rows, first, last) +
+        (last < rows.length ? spacer((rows.length - last) * rowHeight) : "");
+      shown = [first, last];
+    }
+    wrap.addEventListener("scroll", function () {
+      if (pending || rows.length <= FULL_ROWS) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; paint(false); });
+    });
+    return {
+      table: t, head: head,
+      set: function (newRows) { rows = newRows; paint(true); },
+    };
+  }
+
+  function parseSequence(text) {
+    var tokens = text.split(/[\s,;]+/).filter(function (s) { return s !== ""; });
+    if (!tokens.length) return { error: "Type at least one number." };
+    if (tokens.length > MAX_VALUES) return { error: "At most " + MAX_VALUES + " values; use “repeat to length T” for more." };
+    var values = [];
+    for (var i = 0; i < tokens.length; i++) {
+      var v = Number(tokens[i]);
+      if (!isFinite(v)) return { error: "x" + sub(i + 1) + " = “" + tokens[i] + "” is not a finite number." };
+      values.push(v);
+    }
+    return { values: values };
+  }
+
+  // ---- drawings --------------------------------------------------------------------------------
+
+  // Log-scale line plot of |values| against k = 1..n; series = [{values, cls, name}]. Zeros are gaps.
+  function logPlot(svg, series, xLabel, yLabel) {
+    var W = 360, H = 220, L = 52, R = 10, Tp = 10, B = 38;
+    var lo = Infinity, hi = -Infinity, n = 0;
+    series.forEach(function (s) {
+      n = Math.max(n, s.values.length);
+      for (var i = 0; i < s.values.length; i++) {
+        var a = Math.abs(s.values[i]);
+        if (a > 0 && isFinite(a)) { var l = Math.log10(a); if (l < lo) lo = l; if (l > hi) hi = l; }
+      }
+    });
+    if (lo === Infinity) { lo = -1; hi = 0; }
+    lo = Math.floor(lo); hi = Math.ceil(hi);
+    if (hi === lo) hi = lo + 1;
+    var sx = function (k) { return L + (n > 1 ? ((k - 1) / (n - 1)) * (W - L - R) : (W - L - R) / 2); };
+    var sy = function (l) { return Tp + ((hi - l) / (hi - lo)) * (H - Tp - B); };
+    var parts = [];
+    var every = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500].find(function (e) { return e >= (hi - lo) / 6; }) || 1000;
+    for (var d = Math.ceil(lo / every) * every; d <= hi; d += every) {
+      var y = sy(d).toFixed(1);
+      parts.push('<line class="explorable__grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + y + '" y2="' + y + '"/>');
+      parts.push('<text class="explorable__tick" x="' + (L - 4) + '" y="' + y + '" dy="0.35em" text-anchor="end">' +
+        (d === 0 ? "1" : "10" + sup(d)) + "</text>");
+    }
+    var xt = n <= 1 ? [1] : [1, Math.round((n + 1) / 2), n].filter(function (v, i, a) { return a.indexOf(v) === i; });
+    xt.forEach(function (k, i) {
+      var anchor = i === xt.length - 1 && xt.length > 1 ? "end" : "middle";
+      parts.push('<text class="explorable__tick" x="' + sx(k).toFixed(1) + '" y="' + (H - B + 14) + '" text-anchor="' + anchor + '">' + k + "</text>");
+    });
+    parts.push('<text class="explorable__axis" x="' + ((L + W - R) / 2) + '" y="' + (H - 4) + '" text-anchor="middle">' + xLabel + "</text>");
+    parts.push('<text class="explorable__axis" transform="rotate(-90)" x="' + (-(Tp + H - B) / 2) + '" y="12" text-anchor="middle">' + yLabel + "</text>");
+    series.forEach(function (s) {
+      var d = "", pen = "M", marks = [];
+      for (var i = 0; i < s.values.length; i++) {
+        var a = Math.abs(s.values[i]);
+        if (!(a > 0) || !isFinite(a)) { pen = "M"; continue; }
+        var px = sx(i + 1).toFixed(1), py = sy(Math.log10(a)).toFixed(1);
+        d += pen + px + " " + py;
+        pen = "L";
+        if (s.values.length <= 40) marks.push(s.marker === "square"
+          ? '<rect x="' + (px - 3) + '" y="' + (py - 3) + '" width="6" height="6"/>'
+          : '<circle cx="' + px + '" cy="' + py + '" r="3"/>');
+      }
+      parts.push('<g class="' + s.cls + '"><path d="' + d + '"/>' + marks.join("") + "</g>");
+    });
+    svg.innerHTML = parts.join("");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+  }
+
+  // The unrolled chain h_0 -> ... -> h_T. Backward arrows: the one into h_{t-1} is as thick as
+  // |dh_T/dh_{t-1}| (the seed into h_T is 1); dashed where the product is negative.
+  function chain(svg, cumulative) {
+    var T = cumulative.length, W = 720, H = 96, pad = 24, yF = 30, yB = 66;
+    var big = 1;
+    for (var i = 0; i < T; i++) if (Math.abs(cumulative[i]) > big && isFinite(cumulative[i])) big = Math.abs(cumulative[i]);
+    var thick = function (g) { return isFinite(g) ? (12 * Math.abs(g)) / big : 12; };
+    var gap = (W - 2 * pad - 40) / Math.max(T, 1);
+    var px = function (t) { return pad + t * gap; };
+    var labelled = T <= 20;
+    var parts = [];
+    parts.push('<line class="explorable__guide" x1="' + px(0) + '" x2="' + (W - pad) + '" y1="' + yB + '" y2="' + yB + '"/>');
+    // the seed: dL/dh_T enters h_T with factor 1
+    parts.push('<line class="explorable__grad" x1="' + (W - pad).toFixed(1) + '" x2="' + px(T).toFixed(1) +
+      '" y1="' + yB + '" y2="' + yB + '" stroke-width="' + thick(1).toFixed(3) + '"/>');
+    if (T <= 100) {
+      for (var t = T; t >= 1; t--) {
+        var g = cumulative[t - 1];
+        parts.push('<line class="explorable__grad' + (g < 0 ? " explorable__grad--neg" : "") + '" x1="' + px(t).toFixed(1) +
+          '" x2="' + px(t - 1).toFixed(1) + '" y1="' + yB + '" y2="' + yB + '" stroke-width="' + thick(g).toFixed(3) + '"/>');
+      }
+    } else { // too many arrows to draw one by one: one band, as thick at each step as its arrow would be
+      var upper = [], lower = [];
+      for (t = T; t >= 1; t--) {
+        var half = (thick(cumulative[t - 1]) / 2).toFixed(3);
+        upper.push(px(t).toFixed(1) + "," + (yB - half).toFixed(3), px(t - 1).toFixed(1) + "," + (yB - half).toFixed(3));
+        lower.push(px(t).toFixed(1) + "," + (yB + +half).toFixed(3), px(t - 1).toFixed(1) + "," + (yB + +half).toFixed(3));
+      }
+      parts.push('<polygon class="explorable__band" points="' + upper.concat(lower.reverse()).join(" ") + '"/>');
+    }
+    parts.push('<line class="explorable__fwd" x1="' + px(0) + '" x2="' + px(T).toFixed(1) + '" y1="' + yF + '" y2="' + yF + '"/>');
+    if (labelled) {
+      for (t = 0; t <= T; t++) {
+        parts.push('<circle class="explorable__node" cx="' + px(t).toFixed(1) + '" cy="' + yF + '" r="12"/>');
+        parts.push('<text class="explorable__tick" x="' + px(t).toFixed(1) + '" y="' + yF + '" dy="0.35em" text-anchor="middle">h' + sub(t) + "</text>");
+      }
+    } else {
+      parts.push('<text class="explorable__tick" x="' + px(0) + '" y="' + (yF - 6) + '" text-anchor="middle">h₀</text>');
+      parts.push('<text class="explorable__tick" x="' + px(T).toFixed(1) + '" y="' + (yF - 6) + '" text-anchor="middle">h' + sub(T) + "</text>");
+    }
+    parts.push('<text class="explorable__axis" x="' + (W - pad) + '" y="' + (yB + 24) + '" text-anchor="end">← gradient from the loss, width ∝ |∂h' + sub(T) + "/∂hₜ|</text>");
+    svg.innerHTML = parts.join("");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+  }
+
+  function figure(parent, label) {
+    var svg = svgEl("svg", { role: "img", "aria-label": label, class: "explorable__svg" });
+    parent.appendChild(svg);
+    return svg;
+  }
+
+  // ---- the BPTT explorable ---------------------------------------------------------------------
+
+  function mountBptt(root) {
+    var id = "explorable-" + ++counter;
+    var d = root.dataset;
+    var controls = el("div", { class: "explorable__controls" });
+    var Wh = slider(controls, id + "-wh", "W_h", "recurrent weight", -3, 3, 0.01, d.wH);
+    var Wx = slider(controls, id + "-wx", "W_x", "input weight", -0.1, 0.1, 0.001, d.wX);
+    var b = slider(controls, id + "-b", "b", "bias", -5, 5, 0.01, d.b);
+
+    var seqRow = el("div", { class: "explorable__control explorable__control--wide" });
+    seqRow.appendChild(el("label", { for: id + "-seq" }, "sequence x₁ … x_T"));
+    var seq = el("textarea", { id: id + "-seq", rows: "2", spellcheck: "false", "aria-describedby": id + "-msg" });
+    seq.value = d.sequence.split(",").map(function (s) { return general(Number(s)); }).join(", ");
+    seqRow.appendChild(seq);
+    controls.appendChild(seqRow);
+
+    var lenRow = el("div", { class: "explorable__control" });
+    lenRow.appendChild(el("label", { for: id + "-T" }, "repeat to length T"));
+    var len = el("input", { type: "number", id: id + "-T", min: 1, max: MAX_T, step: 1 });
+    lenRow.appendChild(len);
+    controls.appendChild(lenRow);
+
+    var msg = el("p", { class: "explorable__message", id: id + "-msg", "aria-live": "polite" });
+    var summary = el("p", { class: "explorable__summary", "aria-live": "polite" });
+    var figs = el("div", { class: "explorable__figures" });
+    var plot = figure(figs, "Log-scale plot of the cumulative product dh_T/dh_(t-1) against t");
+    var drawing = figure(figs, "The unrolled chain h_0 to h_T; each backward arrow is as thick as the gradient crossing it");
+    drawing.classList.add("explorable__chain");
+    var tables = el("div", { class: "explorable__tables" });
+    var fwd = table(tables, "forward", "Forward pass", ["t", "x_t", "z_t", "h_t"]);
+    var back = table(tables, "bptt", "BPTT, from t = T back to 1", ["t", "local ∂hₜ/∂hₜ₋₁", "cumulative"]);
+
+    root.replaceChildren(controls, msg, summary, figs, tables);
+
+    var base = parseSequence(d.sequence.replace(/,/g, " ")).values;
+    len.value = base.length;
+    var lenTouched = false;
+
+    function redraw() {
+      var parsed = parseSequence(seq.value);
+      if (parsed.error) { msg.textContent = parsed.error; return; }
+      var T = parseInt(len.value, 10);
+      if (!lenTouched) { T = parsed.values.length; len.value = T; }
+      if (!(T >= 1 && T <= MAX_T)) { msg.textContent = "T must be a whole number from 1 to " + MAX_T + "."; return; }
+      msg.textContent = "";
+      var x = repeated(parsed.values, T);
+      var s = bpttSteps(x, Number(Wh.value), Number(Wx.value), Number(b.value), 0.0);
+      var fRows = new Array(T), bRows = new Array(T);
+      for (var t = 1; t <= T; t++) {
+        fRows[t - 1] = [t, general(s.x[t - 1]), fixed(s.z[t - 1], 4), fixed(s.h[t - 1], 4)];
+        bRows[T - t] = [t, fixed(s.local[t - 1], 4), cumulativeCell(s.cumulative[t - 1])];
+      }
+      fwd.set(fRows);
+      back.set(bRows);
+      back.head.lastChild.textContent = "cumulative ∂h" + sub(T) + "/∂hₜ₋₁";
+      summary.innerHTML = "T = " + T + ": the whole chain ∂h" + sub(T) + "/∂h₀ is <strong data-value=\"chain\">" +
+        cumulativeCell(s.cumulative[0]) + "</strong> (row t = 1).";
+      logPlot(plot, [{ values: s.cumulative, cls: "explorable__line", marker: "circle" }],
+        "t", "∂h" + sub(T) + "/∂hₜ₋₁ (log)");
+      chain(drawing, s.cumulative);
+    }
+
+    [Wh, Wx, b, seq].forEach(function (input) { input.addEventListener("input", redraw); });
+    len.addEventListener("input", function () { lenTouched = true; redraw(); });
+    root.redraw = redraw;
+    redraw();
+  }
+
+  // ---- the LSTM explorable ---------------------------------------------------------------------
+
+  var LAGS = [1, 2, 5, 10, 20, 30, 45, 60, 90, 100, 200, 500, 1000];
+
+  function mountLstm(root) {
+    var id = "explorable-" + ++counter;
+    var d = root.dataset;
+    var base = parseSequence(d.sequence.replace(/,/g, " ")).values;
+    var gates = d.gateBiases.split(",").map(Number); // b_i, b_f, b_g, b_o
+    var controls = el("div", { class: "explorable__controls" });
+    var bf = slider(controls, id + "-bf", "b_f", "forget-gate bias", -4, 6, 0.1, gates[1]);
+    var lenRow = el("div", { class: "explorable__control" });
+    lenRow.appendChild(el("label", { for: id + "-T" }, "days T (the prices repeated)"));
+    var len = el("input", { type: "number", id: id + "-T", min: 1, max: MAX_T, step: 1, value: base.length });
+    lenRow.appendChild(len);
+    controls.appendChild(lenRow);
+    var msg = el("p", { class: "explorable__message", "aria-live": "polite" });
+    var figs = el("div", { class: "explorable__figures" });
+    var plot = figure(figs, "Log-scale plot, per step back: the RNN's chain against the LSTM cell path, the product of forget gates");
+    var legend = el("p", { class: "explorable__legend" });
+    legend.innerHTML = '<span class="explorable__key explorable__line">● solid</span> RNN ∏ W_h tanh′(z_t) &nbsp; ' +
+      '<span class="explorable__key explorable__line2">■ dashed</span> LSTM cell path ∏ f_t';
+    var tables = el("div", { class: "explorable__tables" });
+    var tab = table(tables, "lstm", "At lags k (row t = T − k + 1)",
+      ["lag k", "RNN local", "RNN ∂h_T/∂hₜ₋₁", "fₜ", "LSTM cell path ∏ f"]);
+    root.replaceChildren(controls, msg, figs, legend, tables);
+
+    function redraw() {
+      var T = parseInt(len.value, 10);
+      if (!(T >= 1 && T <= MAX_T)) { msg.textContent = "T must be a whole number from 1 to " + MAX_T + "."; return; }
+      msg.textContent = "";
+      var x = repeated(base, T);
+      var rnn = bpttSteps(x, Number(d.wH), Number(d.wX), 0.0, 0.0);
+      var b = gates.slice();
+      b[1] = Number(bf.value);
+      var lstm = lstmPath(x, Number(d.lstmWX), Number(d.lstmWH), b);
+      var lags = LAGS.filter(function (k) { return k < T; }).concat([T]);
+      tab.set(lags.map(function (k) {
+        var i = T - k; // row t = T - k + 1, 0-based
+        return [k, fixed(rnn.local[i], 4), expo(rnn.cumulative[i], 2), fixed(lstm.f[i], 4), fixed(lstm.path[i], 4)];
+      }));
+      tab.head.children[2].textContent = "RNN ∂h" + sub(T) + "/∂hₜ₋₁";
+      var rnnBack = new Float64Array(T), cellBack = new Float64Array(T);
+      for (var k = 1; k <= T; k++) { rnnBack[k - 1] = rnn.cumulative[T - k]; cellBack[k - 1] = lstm.path[T - k]; }
+      logPlot(plot, [
+        { values: rnnBack, cls: "explorable__line", marker: "circle" },
+        { values: cellBack, cls: "explorable__line2", marker: "square" },
+      ], "steps back k", "factor over k steps (log)");
+    }
+
+    bf.addEventListener("input", redraw);
+    len.addEventListener("input", redraw);
+    root.redraw = redraw;
+    redraw();
+  }
+
+  var MOUNT = { bptt: mountBptt, lstm: mountLstm };
+
+  // Material swaps pages in place (instant navigation): mount whatever the new page holds.
+  document$.subscribe(function () {
+    document.querySelectorAll("[data-explorable]").forEach(function (root) {
+      if (root.dataset.mounted) return;
+      var mount = MOUNT[root.dataset.explorable];
+      if (!mount) return;
+      root.dataset.mounted = "1";
+      mount(root);
+    });
+  });
+
+  // For tests and the curious: the same functions the page uses.
+  window.lstmgradExplorable = { bpttSteps: bpttSteps, lstmPath: lstmPath, fixed: fixed, expo: expo, general: general };
+})();

@@ -1,0 +1,75 @@
+"""Mount points for the pages' explorables: an HTML element whose data attributes hold the defaults.
+
+``docs/javascripts/explorable.js`` finds these elements in the browser and draws sliders, tables
+and drawings in them. That file is a browser copy of `lstmgrad.rnn.bptt_steps` and
+`lstmgrad.tables.lstm_path_rows`; ``tests/test_explorable.py`` sets its controls to many values and
+compares every number it shows with ``lstmgrad bptt`` and ``lstmgrad lstm`` for the same inputs.
+
+With JavaScript off the element keeps the note printed here, and the page's static tables stay.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from lstmgrad.checks import as_float, as_sequence
+from lstmgrad.tables import ANCHOR_SEQUENCE
+
+
+def _numbers(values: Iterable[float]) -> str:
+    # repr is the shortest text that reads back as the same float64, in Python and in JavaScript
+    return ",".join(repr(float(v)) for v in values)
+
+
+def _element(kind: str, attrs: dict[str, str], note: str) -> str:
+    data = " ".join(f'data-{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
+    fallback = f'<p class="explorable__fallback">{note}</p>'
+    return f'<div class="explorable" data-explorable="{kind}" {data}>\n{fallback}\n</div>'
+
+
+def bptt_explorable(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01, b: float = 0.0
+) -> str:
+    """The BPTT chapter's explorable: sliders for W_h, W_x and b, an editable sequence, h_0 = 0."""
+    x = as_sequence("sequence", sequence)
+    attrs = {
+        "sequence": _numbers(x),
+        "w-h": repr(as_float("W_h", W_h)),
+        "w-x": repr(as_float("W_x", W_x)),
+        "b": repr(as_float("b", b)),
+    }
+    note = (
+        "With JavaScript on, sliders for W_h, W_x and b and an editable sequence appear here, "
+        "with the tables above recomputed live."
+    )
+    return _element("bptt", attrs, note)
+
+
+def lstm_explorable(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    lstm_w_x: float = 0.01,
+    lstm_w_h: float = 0.5,
+    b_i: float = 0.0,
+    b_f: float = 2.0,
+    b_g: float = 0.0,
+    b_o: float = 0.0,
+) -> str:
+    """The LSTM chapter's explorable: a forget-bias slider over `lstmgrad.tables.lstm_path_rows`'s setting.
+
+    The arguments are those of `lstm_path_rows`; the reader moves ``b_f`` and the length T (the
+    sequence repeated, as `lstmgrad.tables.repeated_sequence` does).
+    """
+    x = as_sequence("sequence", sequence)
+    attrs = {
+        "sequence": _numbers(x),
+        "w-h": repr(as_float("W_h", W_h)),
+        "w-x": repr(as_float("W_x", W_x)),
+        "lstm-w-x": repr(as_float("lstm_w_x", lstm_w_x)),
+        "lstm-w-h": repr(as_float("lstm_w_h", lstm_w_h)),
+        "gate-biases": _numbers([b_i, b_f, b_g, b_o]),  # PyTorch gate order: i, f, g, o
+    }
+    note = "With JavaScript on, a slider for the forget-gate bias b_f appears here."
+    return _element("lstm", attrs, note)
