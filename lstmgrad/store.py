@@ -94,7 +94,8 @@ class Experiment:
         for cell in self.cells:
             modules.update(import_closure(cell.fn.__module__))
         return {
-            name: hashlib.sha256(path.read_bytes()).hexdigest()
+            # line endings normalised: a checkout with CRLF (git on Windows) is the same code
+            name: hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
             for name, path in sorted(modules.items())
             # the digest's own module and the package's __init__ (its version string) are not math
             if name not in ("lstmgrad.cache", "lstmgrad")
