@@ -1,8 +1,11 @@
 """The ``lstmgrad`` command line: the site's numbers for a reader's own sequence and weights.
 
-    lstmgrad bptt --sequence 100,102,105,103,108 --wh 0.5 --wx 0.01 [--b 0] [--h0 0] [--json]
+    lstmgrad bptt --sequence 100,102,105,103,108 [--wh 0.5] [--wx 0.01] [--b 0] [--h0 0] [--json]
     lstmgrad sweep --wh 0.1,0.3,0.5,0.7,0.9,1.2,1.5,2.0 [--sequence ...] [--wx 0.01] [--json]
     lstmgrad lstm [--sequence ...] [--bf 2] [--lags 1,5] [--json]
+    lstmgrad --version
+
+Lists may start with a minus: ``--sequence -1.5,2,3`` and ``--sequence=-1.5,2,3`` are the same.
 
 ``python -m lstmgrad`` is the same program. Every table comes from the function that makes
 the site's table (`lstmgrad.rnn`, `lstmgrad.tables`). A bad argument prints one line
@@ -14,15 +17,20 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import re
 import sys
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from lstmgrad import __version__, code_digest
 from lstmgrad.rnn import bptt_steps, sweep_rows
 from lstmgrad.tables import ANCHOR_SEQUENCE, lstm_path_rows, lstm_path_table, markdown_table, sweep_table
 
-__all__ = ["CLIError", "bptt_text", "main", "run", "transcript"]
+__all__ = ["CLIError", "bptt_text", "main", "run", "transcript", "version_text"]
 
 ANCHOR = ",".join(f"{x:g}" for x in ANCHOR_SEQUENCE)
 SWEEP_W_HS = "0.1,0.3,0.5,0.7,0.9,1.2,1.5,2.0"  # the article's sweep
@@ -34,6 +42,46 @@ class CLIError(Exception):
 
 class _Help(Exception):
     """Raised instead of printing help, so `run` can return the text."""
+
+
+class _Version(Exception):
+    """Raised by ``--version`` instead of printing and exiting, so `run` can return the text."""
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, help="print the version and the code digest, then exit"
+        )
+
+    def __call__(
+        self, parser: Any, namespace: Any, values: Any, option_string: str | None = None
+    ) -> NoReturn:
+        raise _Version(version_text())
+
+
+def version_text() -> str:
+    """``lstmgrad <version> (code <digest>)``: the site's footer shows the same two for its pages."""
+    return f"lstmgrad {__version__} (code {code_digest()})"
+
+
+# A value that argparse would take for an option because of its leading minus: -1.5,2,3  -.5  -inf
+_NEGATIVE_VALUE = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
+def _join_negative_values(argv: Sequence[str]) -> list[str]:
+    """``--opt -1.5,2`` -> ``--opt=-1.5,2``, so a list or number may start with a minus.
+
+    argparse reads any token that starts with ``-`` and is not a plain negative number
+    (``-1.5,2,3`` is not) as an option, and then says the option expected an argument.
+    """
+    out: list[str] = []
+    for token in argv:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and _NEGATIVE_VALUE.match(token):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
 
 
 class _Parser(argparse.ArgumentParser):
@@ -129,8 +177,9 @@ def _parser() -> _Parser:
         prog="lstmgrad",
         formatter_class=_formatter,
         description="Why RNN gradients vanish: the BPTT numbers for your own sequence and weights.",
-        epilog="Numbers are comma-separated; a list starting with '-' needs '=', e.g. --sequence=-1,2,3.",
+        epilog="Numbers are comma-separated and may be negative, e.g. --sequence -1.5,2,3.",
     )
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True, metavar="{bptt,sweep,lstm}")
 
     bptt = commands.add_parser(
@@ -147,8 +196,15 @@ def _parser() -> _Parser:
     bptt.add_argument(
         "--sequence", required=True, type=_list_type("--sequence"), help=f"inputs x_1..x_T, e.g. {ANCHOR}"
     )
-    bptt.add_argument("--wh", required=True, type=_number_type("--wh"), help="recurrent weight W_h")
-    bptt.add_argument("--wx", required=True, type=_number_type("--wx"), help="input weight W_x")
+    bptt.add_argument(
+        "--wh",
+        default=0.5,
+        type=_number_type("--wh"),
+        help="recurrent weight W_h (default 0.5, the anchor's)",
+    )
+    bptt.add_argument(
+        "--wx", default=0.01, type=_number_type("--wx"), help="input weight W_x (default 0.01, the anchor's)"
+    )
     bptt.add_argument("--b", default=0.0, type=_number_type("--b"), help="bias b (default 0)")
     bptt.add_argument("--h0", default=0.0, type=_number_type("--h0"), help="initial state h_0 (default 0)")
     bptt.add_argument(
@@ -222,9 +278,11 @@ def run(argv: Sequence[str]) -> str:
     returns the help text.
     """
     try:
-        args = _parser().parse_args(list(argv))
+        args = _parser().parse_args(_join_negative_values(argv))
     except _Help as help_text:
         return str(help_text).rstrip("\n")
+    except _Version as version:
+        return str(version)
     try:
         if args.command == "bptt":
             if args.json:
@@ -262,16 +320,54 @@ def transcript(argv: Sequence[str]) -> str:
         return f"$ lstmgrad {shown}\n{err}\n(exit status 2)"
 
 
+@contextmanager
+def progress(desc: str, delay: float = 1.0, stream: Any = None) -> Iterator[None]:
+    """A tqdm line on ``stream`` (stderr) with the time spent so far, once the work has taken
+    ``delay`` seconds; cleared when it ends. Nothing at all when the stream is not a terminal
+    (a pipe, a file, a page build), or when the work ends sooner."""
+    stream = sys.stderr if stream is None else stream
+    if not stream.isatty():
+        yield
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(desc=desc, bar_format="{desc}: {elapsed} elapsed", delay=delay, file=stream, leave=False)
+    done, shown = threading.Event(), threading.Event()
+
+    def tick() -> None:
+        while not done.wait(0.1):
+            if bar.format_dict["elapsed"] >= delay:
+                bar.refresh()
+                shown.set()
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join()
+        if shown.is_set():
+            bar.clear()  # tqdm's close() leaves a line it drew from this thread
+        bar.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point: print `run`'s output; on a bad argument print one line, return 2."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        argv = sys.argv[1:] if argv is None else argv
         try:
-            out = run(sys.argv[1:] if argv is None else argv)
+            with progress(f"lstmgrad {argv[0] if argv else ''}".strip()):
+                out = run(argv)
         except CLIError as err:
             print(str(err).splitlines()[0] if str(err) else "lstmgrad: error", file=sys.stderr)
             return 2
-    print(out)
+    try:
+        print(out, flush=True)
+    except BrokenPipeError:  # `lstmgrad ... | head`: the reader has what they wanted; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python flushes stdout at exit
+        return 1
     for w in caught:  # e.g. an underflowed product: one line each, after the numbers it qualifies
         print(f"lstmgrad: warning: {w.message}", file=sys.stderr)
     return 0

@@ -3,9 +3,12 @@ exact JSON, and one-line errors with exit status 2."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +154,113 @@ def test_transcript_shows_the_command_and_the_error():
     text = cli.transcript(["bptt", "--sequence", "1,1e400", "--wh", "0.5", "--wx", "0.01"])
     assert text.splitlines()[0] == "$ lstmgrad bptt --sequence 1,1e400 --wh 0.5 --wx 0.01"
     assert "overflows" in text and text.endswith("(exit status 2)")
+
+
+# A list or a number may start with a minus, with or without '=' (argparse alone takes
+# "-1.5,2,3" for an option and says --sequence expected one argument).
+NEGATIVE = {
+    "space": ["bptt", "--sequence", "-1.5,2,3", "--json"],
+    "equals": ["bptt", "--sequence=-1.5,2,3", "--json"],
+    "abbreviated": ["bptt", "--seq", "-1.5,2,3", "--json"],
+    "weights": ["bptt", "--sequence", "-1.5,2,3", "--wh", "-0.5", "--wx", "-.01", "--b", "-1e-3", "--json"],
+}
+
+
+@pytest.mark.parametrize("argv", NEGATIVE.values(), ids=NEGATIVE.keys())
+def test_negative_values_are_values(argv):
+    steps = json.loads(cli.run(argv))["steps"]
+    assert [s["x"] for s in steps] == [-1.5, 2.0, 3.0]
+
+
+def test_negative_weights_reach_the_model():
+    argv = ["bptt", "--sequence", "-1.5,2,3", "--wh", "-0.5", "--wx", "-.01", "--b", "-1e-3", "--json"]
+    steps = json.loads(cli.run(argv))["steps"]
+    assert steps == rnn.bptt_steps([-1.5, 2, 3], W_h=-0.5, W_x=-0.01, b=-1e-3)
+
+
+def test_the_issue_example_prints_three_steps(capsys):
+    # issue 15: `lstmgrad bptt --sequence -1.5,2,3 --json` prints three steps (W_h, W_x: the anchor's)
+    assert cli.main(["bptt", "--sequence", "-1.5,2,3", "--json"]) == 0
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert [s["t"] for s in steps] == [1, 2, 3]
+    assert steps == rnn.bptt_steps([-1.5, 2, 3], W_h=0.5, W_x=0.01)
+
+
+NEGATIVE_BAD = {
+    "minus-inf": ["bptt", "--sequence", "-inf,1"],
+    "minus-nan": ["bptt", "--sequence", "1,2", "--wh", "-nan"],
+    "minus-overflow": ["sweep", "--wh", "-1e400"],
+    "minus-text": ["bptt", "--sequence", "-1,x"],
+    "flag-with-value": ["bptt", "--sequence", "1,2", "--json", "-1"],
+}
+
+
+@pytest.mark.parametrize("argv", NEGATIVE_BAD.values(), ids=NEGATIVE_BAD.keys())
+def test_bad_negative_values_print_one_line_and_exit_2(argv, capsys):
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1
+    assert captured.err.startswith("lstmgrad") and "Traceback" not in captured.err
+
+
+def test_version_prints_the_version_and_code_digest(capsys):
+    import lstmgrad
+
+    assert cli.main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"lstmgrad {lstmgrad.__version__} (code {lstmgrad.code_digest()})\n"
+    assert re.fullmatch(r"[0-9a-f]{12}", lstmgrad.code_digest())
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_appears_on_work_longer_than_the_delay_and_is_cleared():
+    stream = _Terminal()
+    with cli.progress("lstmgrad lstm", delay=0.2, stream=stream):
+        time.sleep(0.6)
+    shown = stream.getvalue()
+    assert "lstmgrad lstm: 00:00 elapsed" in shown
+    assert shown.endswith("\r"), "the line should be cleared when the work ends"
+
+
+def test_progress_stays_silent_on_short_work_and_off_a_terminal():
+    quick = _Terminal()
+    with cli.progress("lstmgrad bptt", delay=1.0, stream=quick):
+        pass
+    pipe = io.StringIO()
+    with cli.progress("lstmgrad bptt", delay=0.0, stream=pipe):
+        time.sleep(0.3)
+    assert quick.getvalue() == "" and pipe.getvalue() == ""
+
+
+def test_main_shows_progress_on_a_terminal(monkeypatch, capsys):
+    # main wraps the work in progress(); a slow run on a terminal shows the bar on stderr
+    slow = cli.run
+
+    def run(argv):
+        time.sleep(1.4)
+        return slow(argv)
+
+    monkeypatch.setattr(cli, "run", run)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli.main(["bptt", *ANCHOR]) == 0
+    assert "lstmgrad bptt: 00:01 elapsed" in terminal.getvalue()
+    assert capsys.readouterr().out.strip() == cli.run(["bptt", *ANCHOR])
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    # `lstmgrad ... | head -c 10`: the reader stops reading; the command ends quietly
+    sequence = ",".join(["0.5"] * 4000)
+    proc = subprocess.run(
+        f"{Path(sys.executable).parent / 'lstmgrad'} bptt --sequence {sequence} | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.stdout == "| t | x_t "
+    assert "Traceback" not in proc.stderr and "Error" not in proc.stderr, proc.stderr
