@@ -283,6 +283,12 @@ def unsampled(cell: Cell) -> bool:
     return bool(a["L"] == 500)
 
 
+#: Experiments with no cell in the sample, and why.
+UNSAMPLED_EXPERIMENTS = {
+    "budget_sweep_90": "the LSTM and the GRU at 131,072 sequences: one seed takes minutes",
+}
+
+
 def sample_of(cell: Cell) -> Cell | None:
     """``cell`` with its first seed alone, at the cell's own budget; None if it is `unsampled`."""
     return None if unsampled(cell) else cell.with_seeds([SAMPLE_SEED])

