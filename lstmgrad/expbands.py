@@ -227,6 +227,41 @@ COUNTS = (
     Count(
         "standardised, b_f = 5: all seeds but one solve lag 90", E.BRIDGE, _bridge("std", (5.0,), (90,)), 9, 9
     ),
+    Count(
+        "4x the budget: no seed of the LSTM or the GRU solves lag 50 or 90",
+        E.BUDGET_SWEEP,
+        tuple(E.main_cell(k, L, budget=32768) for k in ("lstm", "gru") for L in E.SWEEP_LAGS),
+        0,
+        0,
+    ),
+    Count(
+        "4x and 16x the budget: the tanh RNN solves one seed at lags 50 and 90",
+        E.BUDGET_SWEEP,
+        tuple(E.main_cell("rnn", L, budget=b) for L in E.SWEEP_LAGS for b in (32768, 131072)),
+        1,
+        1,
+    ),
+    Count(
+        "16x the budget at lag 90: the LSTM (b_f = 1) solves no seed",
+        E.BUDGET_SWEEP_90,
+        E.BUDGET_SWEEP_90.cells[:1],
+        0,
+        0,
+    ),
+    Count(
+        "16x the budget at lag 90: the GRU solves a few seeds",
+        E.BUDGET_SWEEP_90,
+        E.BUDGET_SWEEP_90.cells[1:],
+        1,
+        4,
+    ),
+    Count(
+        "raw returns: the orthogonal start solves lag 20 on most seeds",
+        E.RNN_CONTROL_RAW,
+        tuple(E.main_cell("rnn", 20, init="orthogonal", clip=c, scale="raw") for c in (1.0, 10.0)),
+        6,
+        10,
+    ),
 )
 
 
