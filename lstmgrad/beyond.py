@@ -10,10 +10,10 @@ Two of the article's claims reach past the LSTM:
 2. *When to use which model*: "LSTM + attention or Transformer" for 200 steps and more.
    -> the **crash-at-lag task** of :mod:`lstmgrad.experiments` (same generator, same data
    streams, same training rules), with the single-head attention model of
-   :mod:`lstmgrad.attention` beside that module's RNN and LSTM, every model in a row under the same budget.
+   :mod:`lstmgrad.models.attention` beside that module's RNN and LSTM, every model in a row under the same budget.
 
-Every function that trains is cached (`lstmgrad.cache.cached`); tables and plots
-are returned as text for the snippets to print.
+Trained results are `lstmgrad.store.Experiment` cells, trained by ``make experiments``; tables and
+plots are returned as text for the snippets to print.
 """
 
 from __future__ import annotations
@@ -25,24 +25,19 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmgrad import experiments, lstm, rnn
-from lstmgrad.attention import activation_bytes, attention_backward, attention_forward, init_attention
-from lstmgrad.beyond_runs import (
-    FUTURE_KS,
-    FUTURE_T,
-    TAGGERS,
-    _cell,
-    attention_cell,
-    init_tagger,
-    tagger_cell,
-    tagger_forward,
-)
-from lstmgrad.bidirectional import bidirectional_backward, stored_bytes
-from lstmgrad.crash import PREFIX, logistic_loss, seed_batches
+from lstmgrad import experiments
+from lstmgrad.models import lstm, readout, rnn
+from lstmgrad.models.attention import activation_bytes, attention_forward
+from lstmgrad.models.bidirectional import stored_bytes
 from lstmgrad.plots import _style, svg_text
 from lstmgrad.store import Cell, Experiment, load, provenance_line
+from lstmgrad.studies.beyond_runs import TAGGERS, tagger_cell
 from lstmgrad.tables import markdown_table
-from lstmgrad.train import Adam, clip_grad_norm, init_params, loss_and_grads
+from lstmgrad.tasks.crash import PREFIX, seed_batches
+from lstmgrad.tasks.future import FUTURE_KS, FUTURE_T
+from lstmgrad.train.loop import loss_and_grads
+from lstmgrad.train.optim import Adam, clip_grads
+from lstmgrad.train.params import init_params
 
 Params = dict[str, np.ndarray]
 
@@ -87,19 +82,14 @@ def blind_gradient_table(k: int = 1, T: int = 8, H: int = 4) -> str:
     x = np.random.default_rng(0).normal(size=(1, T, 1))
     rows = []
     for model in TAGGERS:
-        p = init_tagger(model, H, seed=0)
-        _, trace = tagger_forward(model, p, x)
+        p = init_params(model, H, 1, seeds=0)
+        _, trace = readout.forward(model, p, x, every_step=True)
         worst = 0.0
         for t in range(T - k):
             dl = np.zeros((1, T))
             dl[0, t] = 1.0
             # dx of the logit at step t, through the model's own backward pass
-            if model == "attention":
-                dx = attention_backward(p, trace, dl)[1]
-            elif model.startswith("bi"):
-                dx = bidirectional_backward(trace, dl[..., None] * p["W_y"])["x"]
-            else:
-                dx = _cell(model).backward(trace, dl[..., None] * p["W_y"])["x"]
+            dx = readout.backward(model, p, trace, dl, every_step=True)[1]
             worst = max(worst, abs(float(dx[0, t + k, 0])))
         rows.append([TAGGER_NAMES[model], f"{worst:.3g}"])
     header = ["model", f"largest dlogit_t/dx_(t+{k}) over t, in absolute value"]
@@ -127,6 +117,11 @@ RECURRENT = {"rnn": ("rnn", 1.0), "lstm": ("lstm", 1.0), "lstm_chrono": ("lstm",
 CRASH_MODELS = {"rnn": "RNN", "lstm": "LSTM", "lstm_chrono": "LSTM chrono", "attention": "Attention"}
 
 
+def attention_cell(L: int, budget: int, seeds: tuple[int, ...] = SEEDS, lr: float = ATTENTION_LR) -> Cell:
+    """Attention (width 16) on the crash task under the main setting's rules, at its own learning rate."""
+    return experiments.main_cell("attention", L, seeds, budget=budget, lr=lr)
+
+
 def crash_cells(L: int, budget: int) -> dict[str, Cell]:
     """The row at lag L: the recurrent cells are the experiments chapter's (the same cells where it
     has them) and attention follows the same rules; every model gets the same budget."""
@@ -134,7 +129,7 @@ def crash_cells(L: int, budget: int) -> dict[str, Cell]:
         model: experiments.main_cell(kind, L, budget=budget, b_f=b_f)
         for model, (kind, b_f) in RECURRENT.items()
     }
-    cells["attention"] = Cell(attention_cell, {"L": L, "seeds": list(SEEDS), "budget": budget})
+    cells["attention"] = attention_cell(L, budget)
     return cells
 
 
@@ -164,7 +159,7 @@ PILOT_LRS = (1e-2, 3e-2)
 ATTENTION_LR_PILOT = Experiment(
     "attention_lr_pilot",
     tuple(
-        Cell(attention_cell, {"L": L, "seeds": list(PILOT_SEEDS), "budget": budget, "lr": lr})
+        attention_cell(L, budget, PILOT_SEEDS, lr)
         for L, budget in CRASH_BUDGETS.items()
         for lr in PILOT_LRS
     ),
@@ -183,9 +178,7 @@ def attention_pilot_table() -> str:
     for lr in PILOT_LRS:
         row = [f"{lr:g}"]
         for L, budget in CRASH_BUDGETS.items():
-            acc = runs[
-                Cell(attention_cell, {"L": L, "seeds": list(PILOT_SEEDS), "budget": budget, "lr": lr}).key
-            ]
+            acc = runs[attention_cell(L, budget, PILOT_SEEDS, lr).key]
             row.append(
                 f"{_cell_text(acc['accuracy'])}, {sum(a >= 0.95 for a in acc['accuracy'])}/{len(PILOT_SEEDS)}"
             )
@@ -244,7 +237,7 @@ def memory_rows(Ts: Sequence[int], H: int = ATTENTION_D) -> list[dict[str, int]]
     rows = []
     for T in Ts:
         x = np.zeros((1, T, 1))
-        p = init_attention(1, H)
+        p = init_params("attention", H)
         rows.append(
             {
                 "T": T,
@@ -280,23 +273,20 @@ def memory_table(Ts: Sequence[int] = MEMORY_TS, H: int = ATTENTION_D) -> str:
 
 def _update(model: str, x: np.ndarray, y: np.ndarray) -> Any:
     """One training update of a fresh ``model`` on (x (B, T, 1), y (B,)), as a callable."""
-    if model in ("rnn", "lstm"):
-        p = init_params(model, ATTENTION_D, 1, 0, forget_bias=1.0 if model == "lstm" else None)
-    else:
-        p = init_attention(1, ATTENTION_D)
+    kind = "attention" if model.startswith("attention") else model
+    p = init_params(kind, ATTENTION_D, 1, [0])
     opt = Adam(p)
+    # full attention answers at every step (queries="all"); the loss reads the last answer only
+    every_step = model == "attention"
+    batch: tuple[np.ndarray, ...] = (x[None], y[None])
+    if every_step:
+        mask = np.zeros(x.shape[:2])
+        mask[:, -1] = 1.0
+        batch = (x[None], np.repeat(y[:, None], x.shape[1], axis=1)[None], mask[None])
 
     def update() -> None:
-        if model in ("rnn", "lstm"):
-            _, grads = loss_and_grads(model, p, x, y)
-        else:
-            queries = "last" if model == "attention_last" else "all"
-            logits, cache = attention_forward(p, x, queries=queries)
-            _, d_last = logistic_loss(logits[None, :, -1], y[None])
-            dlogits = np.zeros_like(logits)
-            dlogits[:, -1] = d_last[0]
-            grads = attention_backward(p, cache, dlogits)[0]
-        clip_grad_norm(grads, 1.0)
+        _, grads = loss_and_grads(kind, p, batch, every_step)
+        clip_grads(grads, 1.0)
         opt.step(p, grads)
 
     return update

@@ -44,20 +44,29 @@ class UnderflowWarning(RuntimeWarning):
     """A product of gradient factors fell below what float64 can represent."""
 
 
-def as_array(name: str, value: Any, ndim: int) -> np.ndarray:
-    """Return ``value`` as a float64 array with ``ndim`` dimensions, none of them empty, all finite.
+def float_dtype(value: Any) -> type[np.floating]:
+    """The dtype a model computes in: float32 if ``value`` (its recurrent weights) is float32, else float64."""
+    return np.float32 if getattr(value, "dtype", None) == np.float32 else np.float64
 
+
+def as_array(
+    name: str, value: Any, ndim: int, dtype: Any = np.float64, stacked: bool = False
+) -> np.ndarray:
+    """Return ``value`` as a ``dtype`` array with ``ndim`` dimensions, none of them empty, all finite.
+
+    ``stacked=True`` also accepts extra leading axes (seeds), so ``ndim`` is then a minimum.
     Raises ``ValueError`` naming ``name`` for a non-numeric, wrongly shaped, empty
     or non-finite (NaN, inf) value.
     """
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must contain only numbers, got {value!r}")
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        arr = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must contain only numbers, got {type(value).__name__}") from None
-    if arr.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
+    if arr.ndim < ndim or (arr.ndim > ndim and not stacked):
+        at_least = "at least " if stacked else ""
+        raise ValueError(f"{name} must have {at_least}{ndim} dimensions, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} is empty: got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):

@@ -8,7 +8,7 @@
 Lists may start with a minus: ``--sequence -1.5,2,3`` and ``--sequence=-1.5,2,3`` are the same.
 
 ``python -m lstmgrad`` is the same program. Every table comes from the function that makes
-the site's table (`lstmgrad.rnn`, `lstmgrad.tables`). A bad argument prints one line
+the site's table (`lstmgrad.models.rnn`, `lstmgrad.tables`). A bad argument prints one line
 and exits with status 2. `run` returns the output as text (the docs page prints it).
 """
 
@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from lstmgrad import __version__, code_digest
-from lstmgrad.rnn import bptt_steps, sweep_rows
+from lstmgrad.models.rnn import bptt_steps, sweep_rows
 from lstmgrad.tables import ANCHOR_SEQUENCE, lstm_path_rows, lstm_path_table, markdown_table, sweep_table
 
 __all__ = ["CLIError", "bptt_text", "main", "run", "transcript", "version_text"]
@@ -149,7 +149,7 @@ def bptt_text(sequence: Sequence[float], W_h: float, W_x: float, b: float = 0.0,
 
     Columns t, x_t, z_t, h_t (4 decimals), local = ``W_h tanh'(z_t)`` (4 decimals) and
     cumulative = local_T ... local_t = dh_T/dh_{t-1} (6 decimals, as the article prints), all from
-    `lstmgrad.rnn.bptt_steps`, the function behind the site's BPTT table.
+    `lstmgrad.models.rnn.bptt_steps`, the function behind the site's BPTT table.
     """
     steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
     rows = [

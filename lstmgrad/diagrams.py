@@ -1,7 +1,7 @@
 """Diagrams for the site, drawn from the package's numbers: each function returns an inline SVG string.
 
 `unrolled_rnn_svg` labels every backward arrow of the unrolled RNN with its local factor from
-`lstmgrad.rnn.bptt_steps`, printed as `lstmgrad.tables.bptt_table` prints it; `lstm_cell_svg` marks
+`lstmgrad.models.rnn.bptt_steps`, printed as `lstmgrad.tables.bptt_table` prints it; `lstm_cell_svg` marks
 the LSTM cell's additive cell-state path and states the worked example's forget gates from
 `lstmgrad.tables.lstm_path_rows`. Snippets print them into the pages at build time and golden
 copies pin them, so a diagram cannot disagree with the table beside it. Colours are fixed (the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from lstmgrad.rnn import bptt_steps
+from lstmgrad.models.rnn import bptt_steps
 from lstmgrad.tables import ANCHOR_SEQUENCE, _sub, lstm_path_rows
 
 INK = "#212121"

@@ -1,7 +1,7 @@
 """Experiments that test the article's claims: RNN, LSTM and GRU on the crash-at-lag task.
 
 Trained results are declared here as `lstmgrad.store.Experiment` cells of
-`lstmgrad.crash.crash_cell`, trained by ``make experiments`` and loaded from
+`lstmgrad.studies.crash_runs.crash_cell`, trained by ``make experiments`` and loaded from
 ``lstmgrad/results/``; the analytic results (the exploding region, Pascanu's bound) are
 computed on every build. The page that shows all of it is ``docs/experiments.md``.
 """
@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.crash import CRASH, PREFIX, SIGMA, crash_cell, init_params, seed_batches
+from lstmgrad.studies.crash_runs import crash_cell
+from lstmgrad.tasks.crash import CRASH, PREFIX, SIGMA, seed_batches
+from lstmgrad.train.params import init_params
 from lstmgrad.store import Cell, Experiment, load, provenance_line
 
 # ------------------------------------------------------------ the exploding region (analytic)
@@ -416,7 +418,7 @@ def clipping_table() -> str:
     """Largest gradient norm seen, final training loss and held-out accuracy, with and without clipping."""
     from lstmgrad.tables import markdown_table
 
-    W_h = init_params("rnn", list(SEEDS), MAIN["H"], sigma_max=CLIP_RUN["sigma_max"])["W_h"]
+    W_h = init_params("rnn", MAIN["H"], 1, list(SEEDS), sigma_max=CLIP_RUN["sigma_max"])["W_h"]
     radius = np.abs(np.linalg.eigvals(W_h)).max(axis=1)  # per seed, at initialisation
     rows = []
     for name, run in clipping_runs().items():

@@ -1,7 +1,7 @@
 """Mount points for the pages' explorables: an HTML element whose data attributes hold the defaults.
 
 ``docs/javascripts/explorable.js`` finds these elements in the browser and draws sliders, tables
-and drawings in them. That file is a browser copy of `lstmgrad.rnn.bptt_steps` and
+and drawings in them. That file is a browser copy of `lstmgrad.models.rnn.bptt_steps` and
 `lstmgrad.tables.lstm_path_rows`; ``tests/test_explorable.py`` sets its controls to many values and
 compares every number it shows with ``lstmgrad bptt`` and ``lstmgrad lstm`` for the same inputs.
 

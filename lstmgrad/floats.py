@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstmgrad.checks import as_float
-from lstmgrad.rnn import local_factors, scalar_forward
+from lstmgrad.models.rnn import local_factors, scalar_forward
 from lstmgrad.tables import ANCHOR_WEIGHTS, markdown_table, repeated_sequence
 
 #: The two float types the site measures.

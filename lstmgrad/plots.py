@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from lstmgrad.rnn import bptt_steps, sweep_rows
+from lstmgrad.models.rnn import bptt_steps, sweep_rows
 from lstmgrad.tables import ANCHOR_SEQUENCE
 
 

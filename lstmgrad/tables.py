@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from lstmgrad.checks import as_float
-from lstmgrad.rnn import bptt_steps, scalar_forward, sweep_rows
+from lstmgrad.models.rnn import bptt_steps, scalar_forward, sweep_rows
 
 #: The article's anchor: five days of closing prices, and the weights it uses.
 ANCHOR_SEQUENCE = (100.0, 102.0, 105.0, 103.0, 108.0)
@@ -407,7 +407,7 @@ def lstm_path_rows(
     browser (the LSTM chapter's b_f slider); ``tests/test_explorable.py`` checks it against this
     function via ``lstmgrad lstm``.
     """
-    from lstmgrad import lstm  # numpy-only; imported here so the RNN tables do not need it
+    from lstmgrad.models import lstm  # numpy-only; imported here so the RNN tables do not need it
 
     steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
     x = np.asarray([s["x"] for s in steps]).reshape(1, -1, 1)  # (B=1, T, D=1)

@@ -10,7 +10,7 @@ import pytest
 from test_site import markdown_tables
 
 from lstmgrad.plots import decay_plot
-from lstmgrad.rnn import bptt_steps, cumulative_factors, local_factors, scalar_forward
+from lstmgrad.models.rnn import bptt_steps, cumulative_factors, local_factors, scalar_forward
 from lstmgrad.tables import (
     ANCHOR_SEQUENCE,
     ANCHOR_WEIGHTS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from lstmgrad.rnn import scalar_forward
+from lstmgrad.models.rnn import scalar_forward
 from lstmgrad.tables import ANCHOR_SEQUENCE, ANCHOR_WEIGHTS
 
 # Article, "Vanilla RNN: What It Does": t=1..5

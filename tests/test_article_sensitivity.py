@@ -8,7 +8,7 @@ import pytest
 from test_site import markdown_tables
 
 from lstmgrad.plots import sweep_plot
-from lstmgrad.rnn import scalar_forward, sweep_rows
+from lstmgrad.models.rnn import scalar_forward, sweep_rows
 from lstmgrad.tables import ANCHOR_SEQUENCE, saturation_table, sweep_peak_table, sweep_table
 
 # Article, "Hyperparameter Sensitivity: Recurrent Weight Wₕ": cumulative_grad_at_t1 (8 decimals), h5 (4)

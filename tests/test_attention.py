@@ -5,15 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad.attention import (
+from lstmgrad.models.attention import (
     PARAM_NAMES,
     activation_bytes,
     attention_activation_bytes,
     attention_backward,
     attention_forward,
-    init_attention,
     positional_encoding,
 )
+from lstmgrad.train.params import init_params
+
+
+def init_attention(D: int, d: int, seed: int = 0) -> dict[str, np.ndarray]:
+    return init_params("attention", d, D, seeds=seed)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:

@@ -8,38 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_attention import numeric_gradient, relative_error
 
-from lstmgrad import beyond, beyond_runs
-from lstmgrad.attention import attention_activation_bytes
+from lstmgrad import beyond
+from lstmgrad.tasks.future import future_batch
+from lstmgrad.models.attention import attention_activation_bytes
 from lstmgrad.experiments import PREFIX
 
 
 def test_future_labels_are_the_sign_k_steps_ahead():
-    x, y, mask = beyond_runs.future_batch(np.random.default_rng(0), 4, k=3, T=10)
+    x, y, mask = future_batch(np.random.default_rng(0), 4, k=3, T=10)
     np.testing.assert_array_equal(y[:, :7], x[:, 3:, 0] > 0)
     assert np.all(mask[:, :7] == 1) and np.all(mask[:, 7:] == 0) and np.all(y[:, 7:] == 0)
     with pytest.raises(ValueError, match="k must be"):
-        beyond_runs.future_batch(np.random.default_rng(0), 4, k=10, T=10)
-
-
-@pytest.mark.parametrize("model", beyond.TAGGERS)
-def test_tagger_gradients_match_finite_differences(model):
-    rng = np.random.default_rng(1)
-    p = beyond_runs.init_tagger(model, H=4, seed=3)
-    p = {k: np.array(v + rng.normal(0, 0.2, v.shape)) for k, v in p.items()}
-    x = rng.normal(size=(2, 5, 1))
-    c = rng.normal(size=(2, 5))
-
-    def loss() -> float:
-        return float(np.sum(c * beyond_runs.tagger_forward(model, p, x)[0]))
-
-    _, trace = beyond_runs.tagger_forward(model, p, x)
-    grads = beyond_runs.tagger_backward(model, p, trace, c)
-    assert set(grads) == set(p)
-    for name, value in p.items():
-        err = relative_error(grads[name], numeric_gradient(loss, value))
-        assert err < 1e-6, f"{model} {name}: relative error {err:.2e}"
+        future_batch(np.random.default_rng(0), 4, k=10, T=10)
 
 
 def test_left_to_right_models_have_no_path_from_the_future():

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from test_attention import numeric_gradient, relative_error
 
-from lstmgrad import lstm
-from lstmgrad.bidirectional import bidirectional_backward, bidirectional_forward, stored_bytes
+from lstmgrad.models import lstm
+from lstmgrad.models.bidirectional import bidirectional_backward, bidirectional_forward, stored_bytes
 
 LAYERS = {"lstm": (lstm, 4)}  # layer module, gate blocks per hidden unit
 try:
-    from lstmgrad import rnn
+    from lstmgrad.models import rnn
 
     if hasattr(rnn, "forward") and hasattr(rnn, "backward"):
         LAYERS["rnn"] = (rnn, 1)

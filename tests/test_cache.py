@@ -16,7 +16,7 @@ from conftest import ROOT
 from lstmgrad import cache
 
 PROBE = '''\
-from lstmgrad.rnn import bptt_steps
+from lstmgrad.models.rnn import bptt_steps
 
 
 def chain(W_h: float, steps: int = 3) -> float:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from lstmgrad import cli, rnn, tables
+from lstmgrad import cli, tables
+
+from lstmgrad.models import rnn
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDENS = ROOT / "tests" / "goldens"

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from lstmgrad.floats import anchor_factors, first_zero, walk_product
-from lstmgrad.rnn import bptt_steps, scalar_forward
+from lstmgrad.models.rnn import bptt_steps, scalar_forward
 from lstmgrad.tables import ANCHOR_SEQUENCE
 
 X = list(ANCHOR_SEQUENCE)

@@ -8,7 +8,11 @@ import warnings
 import numpy as np
 import pytest
 
-from lstmgrad import gru, lstm, rnn, train
+
+from lstmgrad.models import gru, lstm, rnn
+from lstmgrad.train.loss import logistic_loss
+from lstmgrad.train.optim import clip_grads
+from lstmgrad.train.params import init_params
 from lstmgrad.checks import UnderflowWarning
 
 B, T, D, H = 2, 3, 2, 3
@@ -81,20 +85,16 @@ CASES = [
     ("gru-b_h-mismatched", lambda: gru.forward(**{**GRU, "b_h": np.zeros(4 * H)}), ["b_h", "shape"]),
     ("gru-b_x-nan", lambda: gru.forward(**{**GRU, "b_x": with_nan(GRU["b_x"])}), ["b_x", "finite"]),
     ("gru-x-string", lambda: gru.forward(**{**GRU, "x": "1,2,3"}), ["x", "numbers"]),
-    ("logistic-y-mismatched", lambda: train.logistic_loss(np.zeros(3), np.zeros(4)), ["y", "shape"]),
+    ("logistic-y-mismatched", lambda: logistic_loss(np.zeros((1, 3)), np.zeros((1, 4))), ["y", "shape"]),
     (
         "logistic-y-not-a-label",
-        lambda: train.logistic_loss(np.zeros(2), np.array([0.0, 2.0])),
+        lambda: logistic_loss(np.zeros((1, 2)), np.array([[0.0, 2.0]])),
         ["y", "[0, 1]"],
     ),
-    ("mse-nan", lambda: train.mse_loss(np.array([np.nan]), np.zeros(1)), ["pred", "finite"]),
-    ("clip-negative", lambda: train.clip_grad_norm({"a": np.ones(2)}, -1.0), ["max_norm", "positive"]),
-    ("init-unknown-kind", lambda: train.init_params("transformer", 2, 1, seed=0), ["kind"]),
-    (
-        "init-forget-bias-on-gru",
-        lambda: train.init_params("gru", 2, 1, seed=0, forget_bias=1.0),
-        ["forget_bias"],
-    ),
+    ("clip-negative", lambda: clip_grads({"a": np.ones((1, 2))}, -1.0), ["max_norm", "positive"]),
+    ("init-unknown-kind", lambda: init_params("transformer", 2, 1, seeds=0), ["kind"]),
+    ("init-orthogonal-on-gru", lambda: init_params("gru", 2, 1, seeds=0, init="orthogonal"), ["init", "RNN"]),
+    ("init-no-seeds", lambda: init_params("rnn", 2, 1, seeds=[]), ["seeds", "empty"]),
 ]
 
 

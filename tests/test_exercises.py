@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lstmgrad.floats import walk_product
-from lstmgrad.rnn import bptt_steps, scalar_forward
+from lstmgrad.models.rnn import bptt_steps, scalar_forward
 from lstmgrad.tables import ANCHOR_SEQUENCE, constant_chain_table, repeated_sequence
 
 X = list(ANCHOR_SEQUENCE)

@@ -1,5 +1,5 @@
 """The experiments chapter: the training code against independent references (finite differences,
-lstmgrad's single-model LSTM and GRU), the analytic results against closed forms, and every
+the models themselves are tested in test_models_stacked.py), the analytic results against closed forms, and every
 trained result inside a band that ten seeds justify."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad import crash as C
-from lstmgrad import expbands, gru, lstm, rnn, train
+from lstmgrad import expbands
 from lstmgrad import experiments as E
+from lstmgrad.tasks import crash as C
 
 KINDS = ("rnn", "lstm", "gru")
 
@@ -36,122 +36,6 @@ def test_standardised_input_is_raw_divided_by_sigma():
     np.testing.assert_allclose(std, raw / C.SIGMA, rtol=1e-15)
     with pytest.raises(ValueError, match="scale"):
         C.crash_batch(np.random.default_rng(1), 5, 5, "percent")
-
-
-# ------------------------------------------------------------------ the seed-stacked models
-
-
-def _loss(kind, P, X, y):
-    return C.logistic_loss(C.forward(kind, P, X)[0], y)[0].sum()
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_backward_matches_central_differences(kind):
-    rng = np.random.default_rng(2)
-    P = C.init_params(kind, [0, 1], H=3, D=2)
-    X = rng.normal(size=(2, 4, 5, 2))
-    y = (rng.random((2, 4)) < 0.5) * 1.0
-    logits, cache = C.forward(kind, P, X)
-    grads, dX = C.backward(kind, P, cache, C.logistic_loss(logits, y)[1])
-    for name, value in [*P.items(), ("X", X)]:
-        analytic = dX if name == "X" else grads[name]
-        numeric = np.zeros_like(value)
-        for i in np.ndindex(value.shape):
-            old = value[i]
-            value[i] = old + 1e-6
-            up = _loss(kind, P, X, y)
-            value[i] = old - 1e-6
-            down = _loss(kind, P, X, y)
-            value[i] = old
-            numeric[i] = (up - down) / 2e-6
-        np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9, err_msg=f"{kind}: d/d{name}")
-
-
-def _as_train_params(kind, P, s):
-    """Seed s of the stacked params under lstmgrad.train's names."""
-    p = {
-        "W_x": P["W_x"][s].copy(),
-        "W_h": P["W_h"][s].copy(),
-        "W_y": P["w"][s].copy(),
-        "b_y": np.array(P["c"][s]),
-    }
-    if kind == "gru":
-        p["b_x"], p["b_h"] = P["b"][s].copy(), P["b_h"][s].copy()
-    else:
-        p["b"] = P["b"][s].copy()
-    return p
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_each_seed_slice_is_lstmgrads_own_model(kind):
-    """Seed s of the stacked model is exactly lstmgrad's rnn / lstm / gru with seed s's weights."""
-    rng = np.random.default_rng(3)
-    P = C.init_params(kind, [0, 1, 2], H=5, b_f=2.0)
-    X = rng.normal(size=(3, 4, 6, 1))
-    dlogits = rng.normal(size=(3, 4))
-    logits, cache = C.forward(kind, P, X)
-    grads, dX = C.backward(kind, P, cache, dlogits)
-    for s in range(3):
-        module = {"rnn": rnn, "lstm": lstm, "gru": gru}[kind]
-        if kind == "gru":
-            trace = gru.forward(X[s], P["W_x"][s], P["W_h"][s], P["b"][s], P["b_h"][s])
-        else:
-            trace = module.forward(X[s], P["W_x"][s], P["W_h"][s], P["b"][s])
-        h_T = trace.h[:, -1]
-        np.testing.assert_allclose(logits[s], h_T @ P["w"][s] + P["c"][s], rtol=1e-12, atol=1e-14)
-        ref = module.backward(trace, dlogits[s][:, None] * P["w"][s])
-        ours = {"W_x": grads["W_x"][s], "W_h": grads["W_h"][s], "x": dX[s]}
-        ours["b_x" if kind == "gru" else "b"] = grads["b"][s]
-        if kind == "gru":
-            ours["b_h"] = grads["b_h"][s]
-        for name, value in ours.items():
-            np.testing.assert_allclose(
-                value, ref[name], rtol=1e-10, atol=1e-13, err_msg=f"{kind} seed {s}: {name}"
-            )
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_training_steps_match_lstmgrad_train(kind):
-    """A seed's updates are lstmgrad.train's: model_backward, clip_grad_norm, then Adam."""
-    steps, B, L, lr, clip = 12, 8, 6, 1e-2, 0.1  # clip small enough to act on most steps
-    run, P_ours = C.train(kind, L, [4], H=5, B=B, budget=steps * B, lr=lr, clip=clip, stop_at=2.0)
-    P = C.init_params(kind, [4], 5, T=L + C.PREFIX)
-    params = _as_train_params(kind, P, 0)
-    opt = train.Adam(params, lr=lr)
-    draw = C.seed_batches([4], 0, B, L, "std")
-    norms = []
-    for _ in range(steps):
-        X, y = draw()
-        _, grads = train.loss_and_grads(kind, params, X[0], y[0])
-        norms.append(train.clip_grad_norm(grads, clip))
-        opt.step(params, grads)
-    assert run.max_grad_norm[0] == pytest.approx(max(norms), rel=1e-6)
-    # lstmgrad.train clips by max_norm / (norm + 1e-6), as torch does; ours by max_norm / norm
-    np.testing.assert_allclose(P_ours["W_h"][0], params["W_h"], rtol=1e-4, atol=1e-6)
-    np.testing.assert_allclose(P_ours["w"][0], params["W_y"], rtol=1e-4, atol=1e-6)
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_a_seed_trains_the_same_alone_as_in_a_block(kind):
-    """Seeds share nothing: own data, own clipping, own early stop."""
-    block, P_block = C.train(kind, 10, [0, 1, 2], budget=640, stop_at=2.0)
-    alone, P_alone = C.train(kind, 10, [1], budget=640, stop_at=2.0)
-    assert block.accuracy[1] == alone.accuracy[0]
-    assert [c[1] for c in block.curve] == [c[0] for c in alone.curve]
-    for name in P_block:
-        assert np.array_equal(P_block[name][1], P_alone[name][0])
-
-
-def test_init_options():
-    P = C.init_params("rnn", [0, 1], H=6, init="orthogonal")
-    np.testing.assert_allclose(P["W_h"][0] @ P["W_h"][0].T, np.eye(6), atol=1e-12)
-    P = C.init_params("rnn", [0], H=6, init="uniform", sigma_max=1.5)
-    assert np.linalg.norm(P["W_h"][0], 2) == pytest.approx(1.5, rel=1e-12)
-    P = C.init_params("lstm", [0], H=4, b_f=3.0)
-    assert np.all(P["b"][0, 4:8] == 3.0)
-    P = C.init_params("lstm", [0], H=4, b_f="chrono", T=50)
-    b_f = P["b"][0, 4:8]
-    assert np.all((b_f >= 0) & (b_f <= np.log(49))) and np.array_equal(P["b"][0, :4], -b_f)
 
 
 # ------------------------------------------------------------------------- analytic results

@@ -1,6 +1,6 @@
 """The explorables (docs/javascripts/explorable.js) against the package, in headless Chromium.
 
-The page's script is a browser copy of `lstmgrad.rnn.bptt_steps` and `lstmgrad.tables.lstm_path_rows`.
+The page's script is a browser copy of `lstmgrad.models.rnn.bptt_steps` and `lstmgrad.tables.lstm_path_rows`.
 These tests move its controls as a reader would (setting a value and sending the input event a
 slider sends) and compare every number it shows with what ``lstmgrad bptt`` and ``lstmgrad lstm``
 print for the same inputs, string for string, at the precision shown. One page load serves many
@@ -502,9 +502,10 @@ def test_explorable_defaults_are_the_anchor():
 
 def test_javascript_and_python_name_each_other():
     js = (ROOT / "docs/javascripts/explorable.js").read_text()
-    for name in ("lstmgrad.rnn.bptt_steps", "lstmgrad.tables.lstm_path_rows", "tests/test_explorable.py"):
+    for name in ("lstmgrad.models.rnn.bptt_steps", "lstmgrad.tables.lstm_path_rows", "tests/test_explorable.py"):
         assert name in js, name
-    from lstmgrad import rnn, tables
+    from lstmgrad import tables
+    from lstmgrad.models import rnn
 
     assert "explorable.js" in (rnn.bptt_steps.__doc__ or "")
     assert "explorable.js" in (tables.lstm_path_rows.__doc__ or "")

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from lstmgrad import lstm
+from lstmgrad.models import lstm
 from lstmgrad.tables import forget_retention_table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad import gru
+from lstmgrad.models import gru
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad import lstm, rnn, train
+from lstmgrad.train.params import init_params
+
+from lstmgrad.models import lstm, rnn
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -36,13 +38,13 @@ def test_forward_follows_the_equations_step_by_step():
         g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
         C = f * C + i * g
         h = o * np.tanh(C)
-        for name, ours in (("i", i), ("f", f), ("g", g), ("o", o), ("C", C), ("h", h)):
+        for name, ours in (("i", i), ("f", f), ("C_tilde", g), ("o", o), ("C", C), ("h", h)):
             np.testing.assert_allclose(getattr(trace, name)[:, t], ours, rtol=1e-13, atol=1e-15, err_msg=name)
 
 
 def test_trace_shapes():
     trace = lstm.forward(**random_lstm(B=2, T=5, D=4, H=3))
-    for name in ("i", "f", "g", "o", "C", "h"):
+    for name in ("i", "f", "C_tilde", "o", "C", "h"):
         assert getattr(trace, name).shape == (2, 5, 3), name
     assert trace.h_0.shape == trace.C_0.shape == (2, 3)
 
@@ -95,7 +97,7 @@ def test_forget_bias_is_settable():
     np.testing.assert_array_equal(out[H : 2 * H], 1.0)
     np.testing.assert_array_equal(np.delete(out, np.s_[H : 2 * H]), np.delete(b, np.s_[H : 2 * H]))
     assert b[H] == H  # the input is not modified
-    params = train.init_params("lstm", H=H, D=1, seed=0, forget_bias=2.5)
+    params = init_params("lstm", H, 1, seeds=0, b_f=2.5)
     np.testing.assert_array_equal(params["b"][lstm.gate_slices(H)["f"]], 2.5)
 
 
@@ -111,5 +113,5 @@ def test_loss_on_h_T_alone_equals_a_full_dh_with_zeros():
 
 
 def test_gate_slices_follow_torch_order():
-    assert list(lstm.gate_slices(5)) == ["i", "f", "g", "o"]
+    assert list(lstm.gate_slices(5)) == ["i", "f", "C_tilde", "o"]
     assert lstm.gate_slices(5)["f"] == slice(5, 10)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from test_site import markdown_tables
 
-from lstmgrad import lstm
+from lstmgrad.models import lstm
 from lstmgrad.plots import lstm_path_plot
 from lstmgrad.tables import ANCHOR_SEQUENCE, bptt_table, lstm_path_rows, lstm_path_table
 
@@ -47,7 +47,7 @@ def test_lstm_cell_path_is_product_of_forget_gates():
 def test_cell_path_matches_finite_difference_of_the_cell_recurrence(k):
     # Cell-only path: gates frozen at their forward values, C_k nudged, C_5 re-run by the update rule
     trace = _trace()
-    i, f, g = trace.i[0, :, 0], trace.f[0, :, 0], trace.g[0, :, 0]
+    i, f, g = trace.i[0, :, 0], trace.f[0, :, 0], trace.C_tilde[0, :, 0]
     C_k = trace.C_tm[k, 0, 0]
 
     def C_T(c: float) -> float:

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lstmgrad import rnn
+from lstmgrad.models import rnn
 from lstmgrad.checks import UnderflowWarning
 from lstmgrad.tables import ANCHOR_SEQUENCE
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad.rnn import bptt_steps
+from lstmgrad.models.rnn import bptt_steps
 from lstmgrad.sweeps import matrix_sweep, matrix_sweep_loop, random_direction, scalar_sweep, scalar_sweep_loop
 
 W_H = np.linspace(0.0, 3.0, 13)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.checks import as_array, check_shape
+from lstmgrad.checks import as_array, check_shape, float_dtype
 
 #: The two directions, in the order their states are concatenated.
 DIRECTIONS = ("fw", "bw")
@@ -42,11 +42,11 @@ def bidirectional_forward(layer: ModuleType, x: Any, fw: dict[str, Any], bw: dic
     ``fw`` and ``bw`` hold the layer's weights by name (``W_x``, ``W_h``, ``b``).
     Returns a `BiTrace` whose ``h`` is (B, T, 2H).
     """
-    x = as_array("x", x, 3)
+    x = as_array("x", x, 3, float_dtype(fw["W_h"]), stacked=True)
     trace_fw = layer.forward(x, fw["W_x"], fw["W_h"], fw["b"])
-    trace_bw = layer.forward(x[:, ::-1], bw["W_x"], bw["W_h"], bw["b"])
-    # flip the right-to-left states back so that h[:, t] lines up with x[:, t]
-    h = np.concatenate([trace_fw.h, trace_bw.h[:, ::-1]], axis=-1)
+    trace_bw = layer.forward(x[..., ::-1, :], bw["W_x"], bw["W_h"], bw["b"])
+    # flip the right-to-left states back so that h[..., t, :] lines up with x[..., t, :]
+    h = np.concatenate([trace_fw.h, trace_bw.h[..., ::-1, :]], axis=-1)
     return BiTrace(layer=layer, fw=trace_fw, bw=trace_bw, h=h)
 
 
@@ -55,14 +55,13 @@ def bidirectional_backward(trace: BiTrace, dh: Any) -> dict[str, Any]:
 
     ``fw`` and ``bw`` are the layer's own gradient dicts (``W_x``, ``W_h``, ``b``, ...).
     """
-    B, T, H2 = trace.h.shape
-    dh = as_array("dh", dh, 3)
-    check_shape("dh", dh, (B, T, H2), "B x T x 2H, the gradient at every [h_fw_t ; h_bw_t]")
-    H = H2 // 2
+    dh = as_array("dh", dh, 3, trace.h.dtype, stacked=True)
+    check_shape("dh", dh, trace.h.shape, "B x T x 2H, the gradient at every [h_fw_t ; h_bw_t]")
+    H = trace.h.shape[-1] // 2
     g_fw = trace.layer.backward(trace.fw, dh[..., :H])
     # the right-to-left layer saw time reversed: reverse its gradient on the way in and out
-    g_bw = trace.layer.backward(trace.bw, np.ascontiguousarray(dh[:, ::-1, H:]))
-    dx = g_fw["x"] + g_bw["x"][:, ::-1]
+    g_bw = trace.layer.backward(trace.bw, np.ascontiguousarray(dh[..., ::-1, H:]))
+    dx = g_fw["x"] + g_bw["x"][..., ::-1, :]
     return {"fw": g_fw, "bw": g_bw, "x": dx}
 
 

@@ -30,7 +30,16 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.checks import as_array, as_float, as_sequence, check_shape, warn_if_underflow
+from lstmgrad.checks import as_array, as_float, as_sequence, check_shape, float_dtype, warn_if_underflow
+from lstmgrad.models.common import (
+    _T,
+    initial_state,
+    input_projection,
+    stack_axes,
+    stacked_input,
+    time_major_grad,
+    weight_grads,
+)
 
 
 @dataclass(frozen=True)
@@ -121,63 +130,59 @@ def sweep_rows(
 
 
 # ---------------------------------------------------------------------------------------------
-# Vector form: batches (B, T, D), hidden size H.
+# Vector form: batches (B, T, D), hidden size H; optionally a stack of S models (seeds) at once.
 
 
 @dataclass(frozen=True)
 class RNNTrace:
     """Everything one forward pass of the vector RNN computed.
 
-    Stored time-major; the properties give (B, T, H) views, e.g. ``trace.h[:, t-1]`` is h_t.
+    Stored time-major; the properties give (*S, B, T, H) views, e.g. ``trace.h[..., t-1, :]`` is h_t.
     """
 
-    x: np.ndarray  # (B, T, D) inputs x_t
-    W_x: np.ndarray  # (H, D)
-    W_h: np.ndarray  # (H, H)
-    b: np.ndarray  # (H,)
-    z_tm: np.ndarray  # (T, B, H) pre-activations z_t
-    h_tm: np.ndarray  # (T+1, B, H) hidden states h_0 .. h_T
+    x: np.ndarray  # (*S, B, T, D) inputs x_t
+    W_x: np.ndarray  # (*S, H, D)
+    W_h: np.ndarray  # (*S, H, H)
+    b: np.ndarray  # (*S, H)
+    z_tm: np.ndarray  # (T, *S, B, H) pre-activations z_t
+    h_tm: np.ndarray  # (T+1, *S, B, H) hidden states h_0 .. h_T
 
     @property
     def z(self) -> np.ndarray:
-        """Pre-activations z_1 .. z_T, shape (B, T, H)."""
-        return self.z_tm.transpose(1, 0, 2)
+        """Pre-activations z_1 .. z_T, shape (*S, B, T, H)."""
+        return np.moveaxis(self.z_tm, 0, -2)
 
     @property
     def h(self) -> np.ndarray:
-        """Hidden states h_1 .. h_T, shape (B, T, H)."""
-        return self.h_tm[1:].transpose(1, 0, 2)
+        """Hidden states h_1 .. h_T, shape (*S, B, T, H)."""
+        return np.moveaxis(self.h_tm[1:], 0, -2)
 
     @property
     def h_0(self) -> np.ndarray:
-        """Initial hidden state, shape (B, H)."""
+        """Initial hidden state, shape (*S, B, H)."""
         return self.h_tm[0]
 
 
 def forward(x: Any, W_x: Any, W_h: Any, b: Any, h_0: Any = None) -> RNNTrace:
     """Run the vector RNN ``h_t = tanh(W_h h_{t-1} + W_x x_t + b)`` over a batch ``x`` (B, T, D).
 
-    ``W_x`` (H, D), ``W_h`` (H, H), ``b`` (H,), ``h_0`` (B, H), zeros by default.
+    ``W_x`` (H, D), ``W_h`` (H, H), ``b`` (H,), ``h_0`` (B, H), zeros by default. A stack of S
+    models (one per seed) runs at once when every argument has a leading axis S. The dtype
+    follows ``W_h``: float32 weights compute in float32, anything else in float64.
     """
-    x = as_array("x", x, 3)
-    W_x, W_h, b = as_array("W_x", W_x, 2), as_array("W_h", W_h, 2), as_array("b", b, 1)
-    B, T, D = x.shape
-    H = W_h.shape[0]
-    check_shape("W_h", W_h, (H, H), "H x H, square")
-    check_shape("W_x", W_x, (H, D), f"H x D, with H = {H} from W_h and D = {D} from x of shape (B, T, D)")
-    check_shape("b", b, (H,), f"H = {H} from W_h")
-    h = np.empty((T + 1, B, H))
-    if h_0 is None:
-        h[0] = 0.0
-    else:
-        h_0 = as_array("h_0", h_0, 2)
-        check_shape("h_0", h_0, (B, H), "B x H")
-        h[0] = h_0
-    # W_x x_t + b for every step in one matmul, time-major (T, B, H)
-    z = (x.transpose(1, 0, 2).reshape(T * B, D) @ W_x.T).reshape(T, B, H)
-    z += b
-    W_hT = np.ascontiguousarray(W_h.T)
-    Wh_h = np.empty((B, H))
+    dtype = float_dtype(W_h)
+    W_h, S = stack_axes("W_h", W_h, 1, dtype)
+    x = stacked_input(x, S, dtype)
+    B, T, D = x.shape[-3:]
+    H = W_h.shape[-1]
+    W_x, b = as_array("W_x", W_x, 2 + len(S), dtype), as_array("b", b, 1 + len(S), dtype)
+    check_shape("W_x", W_x, S + (H, D), f"H x D, with H = {H} from W_h and D = {D} from x of shape (B, T, D)")
+    check_shape("b", b, S + (H,), f"H = {H} from W_h")
+    h = np.empty((T + 1,) + S + (B, H), dtype)
+    h[0] = initial_state("h_0", h_0, S + (B, H), dtype)
+    z = input_projection(x, W_x, b)  # W_x x_t + b, (T, *S, B, H)
+    W_hT = np.ascontiguousarray(_T(W_h))
+    Wh_h = np.empty(S + (B, H), dtype)
     for t in range(T):
         # z_t = W_h h_{t-1} + (W_x x_t + b);  h_t = tanh(z_t)
         np.matmul(h[t], W_hT, out=Wh_h)
@@ -189,35 +194,21 @@ def forward(x: Any, W_x: Any, W_h: Any, b: Any, h_0: Any = None) -> RNNTrace:
 def backward(trace: RNNTrace, dh: Any) -> dict[str, np.ndarray]:
     """Full BPTT: gradients of a loss L given ``dh`` = dL/dh_t.
 
-    ``dh`` has shape (B, T, H) (a loss on every step) or (B, H) (a loss on h_T only).
-    Returns ``W_x`` (H, D), ``W_h`` (H, H), ``b`` (H,), ``x`` (B, T, D), ``h_0`` (B, H).
+    ``dh`` has shape (B, T, H) (a loss on every step) or (B, H) (a loss on h_T only), with the
+    leading axis S of a stacked trace. Returns ``W_x`` (H, D), ``W_h`` (H, H), ``b`` (H,),
+    ``x`` (B, T, D), ``h_0`` (B, H), each per model of a stack.
     Recurrence: ``dL/dz_t = dL/dh_t * (1 - h_t**2)``, ``dL/dh_{t-1} = W_h^T dL/dz_t`` (+ the loss's term).
     """
-    B, T, D = trace.x.shape
-    H = trace.W_h.shape[0]
-    dh_arr = as_array("dh", dh, 3 if np.ndim(dh) == 3 else 2)
-    if dh_arr.ndim == 2:
-        check_shape("dh", dh_arr, (B, H), "B x H, the gradient at h_T")
-    else:
-        check_shape("dh", dh_arr, (B, T, H), "B x T x H, the gradient at every h_t")
-    dh_tm = dh_arr.transpose(1, 0, 2) if dh_arr.ndim == 3 else None
-    dz = np.empty((T, B, H))
-    dh_next = np.zeros((B, H)) if dh_tm is not None else dh_arr
+    B, T, _ = trace.x.shape[-3:]
+    S = trace.W_h.shape[:-2]
+    dh_next, dh_tm = time_major_grad(dh, S, B, T, trace.W_h.shape[-1], trace.h_tm.dtype)
+    dz = 1.0 - trace.h_tm[1:] ** 2  # tanh'(z_t) for every step, overwritten by dL/dz_t below
     for t in range(T - 1, -1, -1):
         dh_t = dh_next + dh_tm[t] if dh_tm is not None else dh_next
-        h_t = trace.h_tm[t + 1]
-        # backprop through tanh: tanh'(z_t) = 1 - h_t^2
-        np.multiply(dh_t, 1.0 - h_t * h_t, out=dz[t])
+        dz[t] *= dh_t  # back through tanh
         dh_next = dz[t] @ trace.W_h
-    # W_h, W_x and b are shared by every step: sum the per-step terms in one matmul each
-    dz_flat = dz.reshape(T * B, H)
-    return {
-        "W_x": dz_flat.T @ trace.x.transpose(1, 0, 2).reshape(T * B, D),
-        "W_h": dz_flat.T @ trace.h_tm[:-1].reshape(T * B, H),
-        "b": dz_flat.sum(axis=0),
-        "x": (dz_flat @ trace.W_x).reshape(T, B, D).transpose(1, 0, 2),
-        "h_0": dh_next,
-    }
+    dW_x, dW_h, db = weight_grads(dz, trace.h_tm, trace.x)
+    return {"W_x": dW_x, "W_h": dW_h, "b": db, "x": np.moveaxis(dz @ trace.W_x, 0, -2), "h_0": dh_next}
 
 
 def local_jacobians(trace: RNNTrace) -> np.ndarray:

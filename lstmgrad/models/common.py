@@ -1,0 +1,84 @@
+"""What every recurrent model shares: a stack of S models (one per seed) run as one.
+
+Each model in `lstmgrad.models` takes its weights with an optional leading axis S. The
+arrays are then (S, ...) and the matmuls batched over S, so a stack of seeds trains through
+the very code the gradient checks and the torch cross-check test, and seed s gives the same
+numbers alone or in a stack (``tests/test_models_stacked.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from lstmgrad.checks import as_array, check_shape
+
+
+def _T(A: np.ndarray) -> np.ndarray:
+    return np.swapaxes(A, -1, -2)
+
+
+def stack_axes(name: str, W_h: Any, rows: int, dtype: Any) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``W_h`` as an array, and its leading stack axes: () for one model, (S,) for S seeds.
+
+    ``rows`` is how many H-row blocks the model stacks (1 for the RNN, 4 for the LSTM, 3 for the GRU).
+    """
+    W_h = as_array(name, W_h, 2, dtype, stacked=True)
+    H = W_h.shape[-1]
+    S = W_h.shape[:-2]
+    check_shape(name, W_h, S + (rows * H, H), f"{rows}H x H" + (", per seed" if S else ""))
+    return W_h, S
+
+
+def stacked_input(x: Any, S: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """``x`` as (*S, B, T, D): the batch of one model, or of each model of a stack."""
+    x = as_array("x", x, 3 + len(S), dtype)
+    if x.shape[: len(S)] != S:
+        raise ValueError(f"x must have shape {S} + (B, T, D), one batch per seed, got {x.shape}")
+    return x
+
+
+def initial_state(name: str, value: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """``value`` checked against ``shape`` ((*S, B, H)), or zeros when it is None."""
+    if value is None:
+        return np.zeros(shape, dtype)
+    arr = as_array(name, value, len(shape), dtype)
+    check_shape(name, arr, shape, "B x H" if len(shape) == 2 else "S x B x H")
+    return arr
+
+
+def input_projection(x: np.ndarray, W_x: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``W_x x_t + b`` for every step, one matmul per model, stored time-major (T, *S, B, rows)."""
+    *S, B, T, D = x.shape
+    x_tm = np.moveaxis(x, -2, -3).reshape(tuple(S) + (T * B, D))  # rows ordered (t, b)
+    z = (x_tm @ _T(W_x)).reshape(tuple(S) + (T, B, -1))
+    z += b[..., None, None, :]
+    return np.ascontiguousarray(np.moveaxis(z, -3, 0))
+
+
+def time_major_grad(dh: Any, S: tuple[int, ...], B: int, T: int, H: int, dtype: Any) -> tuple[Any, Any]:
+    """Split ``dh`` into (the gradient at h_T, the gradients at every h_t time-major or None).
+
+    ``dh`` is (*S, B, H) (a loss on h_T only) or (*S, B, T, H) (a loss on every step).
+    """
+    dh = as_array("dh", dh, len(S) + 2, dtype, stacked=True)
+    if dh.ndim == len(S) + 2:
+        check_shape("dh", dh, S + (B, H), "B x H, the gradient at h_T")
+        return dh, None
+    check_shape("dh", dh, S + (B, T, H), "B x T x H, the gradient at every h_t")
+    return np.zeros(S + (B, H), dtype), np.moveaxis(dh, -2, 0)
+
+
+def weight_grads(dz: np.ndarray, h_tm: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The shared weights' gradients: sums over steps and batch, one matmul each per model.
+
+    ``dz`` (T, *S, B, rows) is dL/d(pre-activation); returns dL/dW_x, dL/dW_h and dL/db.
+    """
+    T = dz.shape[0]
+    *S, B, rows = dz.shape[1:]
+    S = tuple(S)
+    flat = np.moveaxis(dz, 0, -3).reshape(S + (T * B, rows))
+    h_prev = np.moveaxis(h_tm[:-1], 0, -3).reshape(S + (T * B, h_tm.shape[-1]))
+    x_tm = np.moveaxis(x, -2, -3).reshape(S + (T * B, x.shape[-1]))
+    return _T(flat) @ x_tm, _T(flat) @ h_prev, flat.sum(axis=-2)
