@@ -10,7 +10,8 @@ Two of the article's claims reach past the LSTM:
 2. *When to use which model*: "LSTM + attention or Transformer" for 200 steps and more.
    -> the **crash-at-lag task** of :mod:`lstmgrad.experiments` (same generator, same data
    streams, same training rules), with the single-head attention model of
-   :mod:`lstmgrad.models.attention` beside that module's RNN and LSTM, every model in a row under the same budget.
+   :mod:`lstmgrad.models.attention` beside the RNN and LSTM, every model in a row under
+   the same budget.
 
 Trained results are `lstmgrad.store.Experiment` cells, trained by ``make experiments``; tables and
 plots are returned as text for the snippets to print.
@@ -29,10 +30,10 @@ from lstmgrad import experiments
 from lstmgrad.models import lstm, readout, rnn
 from lstmgrad.models.attention import activation_bytes, attention_forward
 from lstmgrad.models.bidirectional import stored_bytes
-from lstmgrad.plots import _style, svg_text
+from lstmgrad.present.figures import style, svg_text
+from lstmgrad.present.markdown import markdown_table
 from lstmgrad.store import Cell, Experiment, load, provenance_line
 from lstmgrad.studies.beyond_runs import TAGGERS, tagger_cell
-from lstmgrad.tables import markdown_table
 from lstmgrad.tasks.crash import PREFIX, seed_batches
 from lstmgrad.tasks.future import FUTURE_KS, FUTURE_T
 from lstmgrad.train.loop import loss_and_grads
@@ -159,9 +160,7 @@ PILOT_LRS = (1e-2, 3e-2)
 ATTENTION_LR_PILOT = Experiment(
     "attention_lr_pilot",
     tuple(
-        attention_cell(L, budget, PILOT_SEEDS, lr)
-        for L, budget in CRASH_BUDGETS.items()
-        for lr in PILOT_LRS
+        attention_cell(L, budget, PILOT_SEEDS, lr) for L, budget in CRASH_BUDGETS.items() for lr in PILOT_LRS
     ),
     f"{len(PILOT_SEEDS)} unreported seeds per cell, the comparison's budgets",
     "beyond.md",
@@ -335,7 +334,7 @@ def future_context_plot() -> str:
     """Accuracy against the offset k, one line per model (mean, bars for min–max over the seeds)."""
     runs = future_context_runs()
     ks, models = FUTURE_KS, TAGGERS
-    with _style():
+    with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
         for m in models:
             accs = [runs[m][k]["accuracy"] for k in ks]
@@ -367,7 +366,7 @@ def crash_comparison_plot() -> str:
         "lstm_chrono": ("D-.", "C3"),
         "attention": ("^--", "C2"),
     }
-    with _style():
+    with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
         for m, name in CRASH_MODELS.items():
             _errorbars(ax, lags, [runs[m][L]["accuracy"] for L in lags], *styles[m], name)
@@ -399,7 +398,7 @@ def memory_plot(Ts: Sequence[int] = MEMORY_TS, H: int = ATTENTION_D) -> str:
         "attention, all queries": ("attention", "^--", "C2"),
         "attention, last query": ("attention_last", "v-.", "C3"),
     }
-    with _style():
+    with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
         for label, (key, fmt, colour) in series.items():
             ax.loglog([r["T"] for r in rows], [r[key] / 1000 for r in rows], fmt, color=colour, label=label)

@@ -45,13 +45,11 @@ class UnderflowWarning(RuntimeWarning):
 
 
 def float_dtype(value: Any) -> type[np.floating]:
-    """The dtype a model computes in: float32 if ``value`` (its recurrent weights) is float32, else float64."""
+    """The dtype a model computes in: float32 if ``value`` (its weights W_h) is float32, else float64."""
     return np.float32 if getattr(value, "dtype", None) == np.float32 else np.float64
 
 
-def as_array(
-    name: str, value: Any, ndim: int, dtype: Any = np.float64, stacked: bool = False
-) -> np.ndarray:
+def as_array(name: str, value: Any, ndim: int, dtype: Any = np.float64, stacked: bool = False) -> np.ndarray:
     """Return ``value`` as a ``dtype`` array with ``ndim`` dimensions, none of them empty, all finite.
 
     ``stacked=True`` also accepts extra leading axes (seeds), so ``ndim`` is then a minimum.

@@ -28,7 +28,9 @@ from typing import Any, NoReturn
 
 from lstmgrad import __version__, code_digest
 from lstmgrad.models.rnn import bptt_steps, sweep_rows
-from lstmgrad.tables import ANCHOR_SEQUENCE, lstm_path_rows, lstm_path_table, markdown_table, sweep_table
+from lstmgrad.present.markdown import markdown_table
+from lstmgrad.tables import lstm_path_rows, lstm_path_table, sweep_table
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 __all__ = ["CLIError", "bptt_text", "main", "run", "transcript", "version_text"]
 

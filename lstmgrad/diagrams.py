@@ -15,7 +15,9 @@ import html
 from collections.abc import Sequence
 
 from lstmgrad.models.rnn import bptt_steps
-from lstmgrad.tables import ANCHOR_SEQUENCE, _sub, lstm_path_rows
+from lstmgrad.present.markdown import _sub
+from lstmgrad.tables import lstm_path_rows
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 INK = "#212121"
 MUTED = "#757575"

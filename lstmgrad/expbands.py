@@ -267,7 +267,7 @@ COUNTS = (
 
 def bands_table() -> str:
     """Each band the tests assert, the committed seeds' range, and whether every seed lies inside."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     rows = []
     for band in BANDS:

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from lstmgrad.store import Cell, Experiment, load, provenance_line
 from lstmgrad.studies.crash_runs import crash_cell
 from lstmgrad.tasks.crash import CRASH, PREFIX, SIGMA, seed_batches
 from lstmgrad.train.params import init_params
-from lstmgrad.store import Cell, Experiment, load, provenance_line
 
 # ------------------------------------------------------------ the exploding region (analytic)
 
@@ -34,7 +34,7 @@ def exploding_grid() -> np.ndarray:
 
 def exploding_table() -> str:
     """Per T: the share of the (W_h, W_x x) grid where |dh_T/dh_0| > 1 and < 1e-5; the largest value."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     grid = exploding_grid()
     rows = []
@@ -110,7 +110,7 @@ def pascanu_draws(
 
 def pascanu_table() -> str:
     """Pascanu's bound on random draws (200 matrix RNNs per row, H = 16, T = 50, T - k in SPANS)."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     rows = [
         [
@@ -314,7 +314,7 @@ def _solved(values: list[float]) -> str:
 def lag_table() -> str:
     """Accuracy vs lag: mean (min–max) over seeds and how many seeds reached 95 %, per model; and
     each lag's chance level, the majority share of each seed's test set."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     cells = main_cells()
     rows = [
@@ -327,7 +327,7 @@ def lag_table() -> str:
 
 def gradient_table() -> str:
     """Mean |dloss/dx_{T-L}| at initialisation and after training, and |dlogit/dx_{T-L}| after training."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     rows = [
         [
@@ -351,7 +351,7 @@ def gradient_table() -> str:
 
 def rnn_best_table() -> str:
     """The tanh RNN with orthogonal or identity W_h and clipping at 1 or 10: accuracy % per lag."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     runs = rnn_best_runs()
     rows = []
@@ -369,7 +369,7 @@ def rnn_best_table() -> str:
 
 def budget_table() -> str:
     """The cells where no seed reached 95 %, at larger budgets: accuracy % and seeds ≥ 95 %."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     runs = budget_runs()
     rows = []
@@ -394,7 +394,7 @@ def _to_95(values: list[int | None]) -> str:
 
 def bridge_table() -> str:
     """Input scale x forget-gate bias: LSTM accuracy % and sequences to reach 95 % at lags 50 and 90."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     runs = bridge_runs()
     rows = []
@@ -416,7 +416,7 @@ def bridge_table() -> str:
 
 def clipping_table() -> str:
     """Largest gradient norm seen, final training loss and held-out accuracy, with and without clipping."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     W_h = init_params("rnn", MAIN["H"], 1, list(SEEDS), sigma_max=CLIP_RUN["sigma_max"])["W_h"]
     radius = np.abs(np.linalg.eigvals(W_h)).max(axis=1)  # per seed, at initialisation
@@ -439,7 +439,7 @@ def clipping_table() -> str:
 
 def setup_table() -> str:
     """The main setting, as the page states it."""
-    from lstmgrad.tables import markdown_table
+    from lstmgrad.present.markdown import markdown_table
 
     m = MAIN
     rows = [

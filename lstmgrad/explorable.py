@@ -14,7 +14,7 @@ import html
 from collections.abc import Iterable, Sequence
 
 from lstmgrad.checks import as_float, as_sequence
-from lstmgrad.tables import ANCHOR_SEQUENCE
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 
 def _numbers(values: Iterable[float]) -> str:
@@ -60,7 +60,7 @@ def lstm_explorable(
     """The LSTM chapter's explorable: a forget-bias slider over `lstmgrad.tables.lstm_path_rows`'s setting.
 
     The arguments are those of `lstm_path_rows`; the reader moves ``b_f`` and the length T (the
-    sequence repeated, as `lstmgrad.tables.repeated_sequence` does).
+    sequence repeated, as `lstmgrad.tasks.anchor.repeated_sequence` does).
     """
     x = as_sequence("sequence", sequence)
     attrs = {

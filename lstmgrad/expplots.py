@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmgrad import experiments as E
-from lstmgrad.plots import _style, svg_text
+from lstmgrad.present.figures import style, svg_text
 
 #: One look per model: marker and line style carry the meaning, colour only helps.
 LOOK: dict[str, dict[str, Any]] = {
@@ -26,7 +26,7 @@ LOOK: dict[str, dict[str, Any]] = {
 def lag_plot() -> str:
     """Held-out accuracy against lag, one line per model; bars span min to max over seeds."""
     records = E.lag_records()
-    with _style():
+    with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
         for kind, name in E.MODELS.items():
             acc = np.array([r["accuracy"] for r in records if r["model"] == kind]) * 100
@@ -51,7 +51,7 @@ def lag_plot() -> str:
 def gradient_plot() -> str:
     """Mean |dloss/dx_{T-L}| against lag, log scale: dashed at initialisation, solid after training."""
     records = E.gradient_records()
-    with _style():
+    with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.6))
         for kind, name in E.MODELS.items():
             rows = [r for r in records if r["model"] == kind]
@@ -87,7 +87,7 @@ def heatmap_plot() -> str:
     grid = E.exploding_grid()
     with np.errstate(divide="ignore"):
         logs = np.log10(grid)
-    with _style():
+    with style():
         fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.2), sharey=True)
         extent = (E.HEAT_SCALE[0], E.HEAT_SCALE[-1], E.HEAT_W_H[0], E.HEAT_W_H[-1])
         for ax, T, g in zip(axes, E.HEAT_T, logs, strict=True):
@@ -123,7 +123,7 @@ def heatmap_plot() -> str:
 def clipping_plot() -> str:
     """Training loss per update for the sigma_max(W_h) = 1.5 RNN, with and without clipping, every seed."""
     runs = E.clipping_runs()
-    with _style():
+    with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
         styles = {"clip 1": ("-", "o", "tab:blue"), "no clip": ("--", "x", "tab:red")}
         for name, run in runs.items():

@@ -22,7 +22,8 @@ import numpy as np
 
 from lstmgrad.checks import as_float
 from lstmgrad.models.rnn import local_factors, scalar_forward
-from lstmgrad.tables import ANCHOR_WEIGHTS, markdown_table, repeated_sequence
+from lstmgrad.present.markdown import markdown_table
+from lstmgrad.tasks.anchor import ANCHOR_WEIGHTS, repeated_sequence
 
 #: The two float types the site measures.
 DTYPES = (np.float32, np.float64)

@@ -7,56 +7,19 @@ date, no creator) and carries alt text for screen readers.
 
 from __future__ import annotations
 
-import html
-import io
-import re
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
 from lstmgrad.models.rnn import bptt_steps, sweep_rows
-from lstmgrad.tables import ANCHOR_SEQUENCE
-
-
-def _style() -> AbstractContextManager[None]:
-    return plt.rc_context(
-        {
-            "svg.hashsalt": "lstmgrad",  # stable ids, so the same data gives the same bytes
-            "svg.fonttype": "none",  # text as text: lighter than glyph outlines, and searchable
-            "font.size": 10,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-        }
-    )
-
-
-def svg_text(fig: Figure, alt: str) -> str:
-    """Serialise ``fig`` as inline SVG with ``alt`` as its accessible name, then close it."""
-    buf = io.StringIO()
-    with _style():
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: this goes inside HTML
-    # Scale with the page instead of a fixed size in points.
-    svg = re.sub(
-        r'width="([\d.]+)pt" height="[\d.]+pt"',
-        r'width="100%" style="max-width:\1pt;height:auto"',
-        svg,
-        count=1,
-    )
-    label = html.escape(alt, quote=True)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
-    head_end = svg.index(">") + 1
-    # Blank lines would end Markdown's raw-HTML block early.
-    return (svg[:head_end] + f"\n <title>{label}</title>" + svg[head_end:]).replace("\n\n", "\n")
+from lstmgrad.present.figures import style, svg_text
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 
 def _figure() -> tuple[Figure, plt.Axes]:
-    with _style():
+    with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
     return fig, ax
 
@@ -75,7 +38,7 @@ def decay_plot(
     back = np.arange(1, T + 1)
     # k steps back from T is the product of the last k local factors: row t = T-k+1
     chain = np.array([steps[T - k]["cumulative"] for k in back])
-    with _style():
+    with style():
         fig, ax = _figure()
         ax.semilogy(back, chain, "o-", color="C0", label=rf"anchor RNN ($W_h$ = {W_h:g})")
         ax.semilogy(back, reference**back, "s--", color="C1", label=f"constant factor {reference:g} per step")
@@ -102,7 +65,7 @@ def sweep_plot(
     curve = np.array([r["cumulative"] for r in sweep_rows(sequence, grid, W_x=W_x)])
     marks = np.array([r["cumulative"] for r in sweep_rows(sequence, W_hs, W_x=W_x)])
     peak = int(np.argmax(curve))
-    with _style():
+    with style():
         fig, ax = _figure()
         ax.semilogy(grid, curve, "-", color="C0", label="fine sweep")
         ax.semilogy(list(W_hs), marks, "D", color="C1", label="the article's eight values")
@@ -132,7 +95,8 @@ def lstm_path_plot(
     ``sequence`` defaults to 90 days of the anchor's prices, repeated; the gate settings are
     those of `lstmgrad.tables.lstm_path_rows` (other biases 0).
     """
-    from lstmgrad.tables import lstm_path_rows, repeated_sequence
+    from lstmgrad.tables import lstm_path_rows
+    from lstmgrad.tasks.anchor import repeated_sequence
 
     seq = repeated_sequence(90) if sequence is None else sequence
     rows = lstm_path_rows(seq, W_h=W_h, W_x=W_x, lstm_w_x=lstm_w_x, lstm_w_h=lstm_w_h, b_f=b_f)
@@ -141,7 +105,7 @@ def lstm_path_plot(
     rnn = np.array([rows[T - k]["rnn_chain"] for k in back])
     cell = np.array([rows[T - k]["cell_path"] for k in back])
     every = max(1, T // 10)
-    with _style():
+    with style():
         fig, ax = _figure()
         rnn_label = r"vanilla RNN: $\prod\, W_h \tanh'(z_t)$"
         ax.semilogy(back, rnn, "o-", color="C0", markevery=every, label=rnn_label)

@@ -11,28 +11,8 @@ import numpy as np
 
 from lstmgrad.checks import as_float
 from lstmgrad.models.rnn import bptt_steps, scalar_forward, sweep_rows
-
-#: The article's anchor: five days of closing prices, and the weights it uses.
-ANCHOR_SEQUENCE = (100.0, 102.0, 105.0, 103.0, 108.0)
-ANCHOR_WEIGHTS = {"W_h": 0.5, "W_x": 0.01, "b": 0.0, "h_0": 0.0}
-
-
-def _sub(n: int) -> str:
-    """``n`` in Unicode subscript digits, for column labels such as ∂h₅/∂hₜ₋₁."""
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
-
-
-def _sup(n: int) -> str:
-    """``n`` in Unicode superscript digits, for powers such as W_h⁵."""
-    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "right") -> str:
-    """Format ``rows`` of already-formatted cells as a Markdown table."""
-    rule = {"right": "---:", "left": ":---", "center": ":---:"}[align]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(rule for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+from lstmgrad.present.markdown import _sub, _sup, markdown_table
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, repeated_sequence
 
 
 def forward_table(
@@ -82,11 +62,6 @@ def constant_factor_table(factor: float = 0.7, steps: Sequence[int] = (5, 100)) 
     factor = as_float("factor", factor)
     rows = [[str(T), f"{factor**T:.3g}", f"{factor**-T:.3g}"] for T in steps]
     return markdown_table(["T", f"{factor:g}ᵀ", "shrinkage 1/(" + f"{factor:g}ᵀ)"], rows)
-
-
-def repeated_sequence(days: int, sequence: Sequence[float] = ANCHOR_SEQUENCE) -> list[float]:
-    """``sequence`` repeated end to end and cut at ``days`` items: prices staying in the anchor's range."""
-    return [float(sequence[i % len(sequence)]) for i in range(days)]
 
 
 def lag_table(

@@ -9,16 +9,10 @@ import numpy as np
 import pytest
 from test_site import markdown_tables
 
-from lstmgrad.plots import decay_plot
 from lstmgrad.models.rnn import bptt_steps, cumulative_factors, local_factors, scalar_forward
-from lstmgrad.tables import (
-    ANCHOR_SEQUENCE,
-    ANCHOR_WEIGHTS,
-    bptt_table,
-    constant_factor_table,
-    lag_table,
-    repeated_sequence,
-)
+from lstmgrad.plots import decay_plot
+from lstmgrad.tables import bptt_table, constant_factor_table, lag_table
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, ANCHOR_WEIGHTS, repeated_sequence
 
 # Article, "The Vanishing Gradient in RNNs (BPTT)" (and again under "Code"), rows t=5..1
 ARTICLE_LOCAL = {5: "0.0854", 4: "0.0934", 3: "0.0915", 2: "0.1079", 1: "0.2100"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lstmgrad.models.rnn import scalar_forward
-from lstmgrad.tables import ANCHOR_SEQUENCE, ANCHOR_WEIGHTS
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, ANCHOR_WEIGHTS
 
 # Article, "Vanilla RNN: What It Does": t=1..5
 ARTICLE_Z = [1.0000, 1.4008, 1.4928, 1.4819, 1.5309]

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from lstmgrad import beyond
-from lstmgrad.tasks.future import future_batch
-from lstmgrad.models.attention import attention_activation_bytes
 from lstmgrad.experiments import PREFIX
+from lstmgrad.models.attention import attention_activation_bytes
+from lstmgrad.tasks.future import future_batch
 
 
 def test_future_labels_are_the_sign_k_steps_ahead():

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from lstmgrad import cli, tables
-
 from lstmgrad.models import rnn
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDENS = ROOT / "tests" / "goldens"
@@ -58,14 +58,14 @@ def test_cli_bptt_columns_equal_the_sites_bptt_table():
 def test_cli_sweep_is_the_sites_sweep_table():
     W_hs = "0.1,0.3,0.5,0.7,0.9,1.2,1.5,2.0"
     out = cli.run(["sweep", "--wh", W_hs])
-    assert out == tables.sweep_table(tables.ANCHOR_SEQUENCE, [float(w) for w in W_hs.split(",")], W_x=0.01)
+    assert out == tables.sweep_table(ANCHOR_SEQUENCE, [float(w) for w in W_hs.split(",")], W_x=0.01)
     assert out == (GOLDENS / "sensitivity_sweep.txt").read_text().strip()
 
 
 def test_cli_lstm_is_the_sites_lstm_table():
     # snippets/lstm_path_table.py: anchor, every gate 0.01 on x_t and 0.5 on h_(t-1), b_f = 2
     out = cli.run(["lstm", "--lstm-wx", "0.01", "--lstm-wh", "0.5", "--bf", "2"])
-    assert out == tables.lstm_path_table(tables.ANCHOR_SEQUENCE, lstm_w_x=0.01, lstm_w_h=0.5, b_f=2.0)
+    assert out == tables.lstm_path_table(ANCHOR_SEQUENCE, lstm_w_x=0.01, lstm_w_h=0.5, b_f=2.0)
     assert out == (GOLDENS / "lstm_path_table.txt").read_text().strip()
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from lstmgrad.floats import anchor_factors, first_zero, walk_product
 from lstmgrad.models.rnn import bptt_steps, scalar_forward
-from lstmgrad.tables import ANCHOR_SEQUENCE
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 X = list(ANCHOR_SEQUENCE)
 

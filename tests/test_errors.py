@@ -8,12 +8,11 @@ import warnings
 import numpy as np
 import pytest
 
-
+from lstmgrad.checks import UnderflowWarning
 from lstmgrad.models import gru, lstm, rnn
 from lstmgrad.train.loss import logistic_loss
 from lstmgrad.train.optim import clip_grads
 from lstmgrad.train.params import init_params
-from lstmgrad.checks import UnderflowWarning
 
 B, T, D, H = 2, 3, 2, 3
 rng = np.random.default_rng(0)

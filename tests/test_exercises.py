@@ -9,7 +9,8 @@ import pytest
 
 from lstmgrad.floats import walk_product
 from lstmgrad.models.rnn import bptt_steps, scalar_forward
-from lstmgrad.tables import ANCHOR_SEQUENCE, constant_chain_table, repeated_sequence
+from lstmgrad.tables import constant_chain_table
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, repeated_sequence
 
 X = list(ANCHOR_SEQUENCE)
 

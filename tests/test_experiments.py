@@ -1,6 +1,6 @@
-"""The experiments chapter: the training code against independent references (finite differences,
-the models themselves are tested in test_models_stacked.py), the analytic results against closed forms, and every
-trained result inside a band that ten seeds justify."""
+"""The experiments chapter: the task, the analytic results against closed forms, and every
+trained result inside a band that ten seeds justify (the models and the training loop are
+tested in test_models_stacked.py)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,8 @@ from conftest import ROOT
 from lstmgrad.cli import run
 from lstmgrad.diagrams import lstm_cell_svg, unrolled_rnn_svg
 from lstmgrad.explorable import bptt_explorable, lstm_explorable
-from lstmgrad.tables import ANCHOR_SEQUENCE, ANCHOR_WEIGHTS, bptt_table, lstm_path_table, repeated_sequence
+from lstmgrad.tables import bptt_table, lstm_path_table
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, ANCHOR_WEIGHTS, repeated_sequence
 from snippets import golden_path
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -502,7 +503,11 @@ def test_explorable_defaults_are_the_anchor():
 
 def test_javascript_and_python_name_each_other():
     js = (ROOT / "docs/javascripts/explorable.js").read_text()
-    for name in ("lstmgrad.models.rnn.bptt_steps", "lstmgrad.tables.lstm_path_rows", "tests/test_explorable.py"):
+    for name in (
+        "lstmgrad.models.rnn.bptt_steps",
+        "lstmgrad.tables.lstm_path_rows",
+        "tests/test_explorable.py",
+    ):
         assert name in js, name
     from lstmgrad import tables
     from lstmgrad.models import rnn

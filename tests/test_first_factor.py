@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-from lstmgrad.tables import ANCHOR_SEQUENCE, first_factor_table
+from lstmgrad.tables import first_factor_table
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 
 def factors(W_h: float, W_x: float = 0.01) -> list[float]:

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
 from lstmgrad.models import gru, lstm, rnn
 
 BAR = 1e-6  # issue 4: "relative error below 1e-6"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad.train.params import init_params
-
 from lstmgrad.models import lstm, rnn
+from lstmgrad.train.params import init_params
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:

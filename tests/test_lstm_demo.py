@@ -10,7 +10,8 @@ from test_site import markdown_tables
 
 from lstmgrad.models import lstm
 from lstmgrad.plots import lstm_path_plot
-from lstmgrad.tables import ANCHOR_SEQUENCE, bptt_table, lstm_path_rows, lstm_path_table
+from lstmgrad.tables import bptt_table, lstm_path_rows, lstm_path_table
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 # The chapter's stated weights: every gate 0.01 on x_t and 0.5 on h_{t-1}; b_f = 2, other biases 0
 W_X = np.full((4, 1), 0.01)

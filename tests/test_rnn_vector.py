@@ -7,9 +7,9 @@ import warnings
 import numpy as np
 import pytest
 
-from lstmgrad.models import rnn
 from lstmgrad.checks import UnderflowWarning
-from lstmgrad.tables import ANCHOR_SEQUENCE
+from lstmgrad.models import rnn
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 
 def random_rnn(seed: int = 0, B: int = 2, T: int = 6, D: int = 2, H: int = 3, scale: float = 0.8):

@@ -28,9 +28,8 @@ except ImportError:  # pragma: no cover - depends on the install
         "torch not installed: pip install -c constraints.txt -e '.[crosscheck]'", allow_module_level=True
     )
 
-from lstmgrad.train.optim import Adam, clip_grads
-
 from lstmgrad.models import gru, lstm, rnn
+from lstmgrad.train.optim import Adam, clip_grads
 
 BAR = 1e-10  # issue 4: "to a relative error of 1e-10"
 

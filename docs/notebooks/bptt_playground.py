@@ -24,7 +24,8 @@
 from IPython.display import HTML, Markdown, display
 
 from lstmgrad.plots import decay_plot
-from lstmgrad.tables import bptt_table, forward_table, repeated_sequence
+from lstmgrad.tables import bptt_table, forward_table
+from lstmgrad.tasks.anchor import repeated_sequence
 
 sequence = [100, 102, 105, 103, 108]  # x_t: closing prices
 W_h = 0.5  # recurrent weight

@@ -24,7 +24,8 @@
 from IPython.display import HTML, Markdown, display
 
 from lstmgrad.plots import lstm_path_plot
-from lstmgrad.tables import lstm_path_table, repeated_sequence
+from lstmgrad.tables import lstm_path_table
+from lstmgrad.tasks.anchor import repeated_sequence
 
 days = 90  # the anchor's five prices, repeated to this many days
 W_h, W_x = 0.5, 0.01  # the anchor RNN

@@ -161,7 +161,12 @@ def forward(x: Any, W_x: Any, W_h: Any, b_x: Any, b_h: Any, h_0: Any = None) -> 
 
 
 def _back_through_time(
-    trace: GRUTrace, dh: np.ndarray, dh_tm: np.ndarray | None, dz_x: np.ndarray, dz_h: np.ndarray, on_step: Any = None
+    trace: GRUTrace,
+    dh: np.ndarray,
+    dh_tm: np.ndarray | None,
+    dz_x: np.ndarray,
+    dz_h: np.ndarray,
+    on_step: Any = None,
 ) -> np.ndarray:
     """The BPTT loop, t = T..1: fill ``dz_x[t]`` = dL/d(W_x x_t + b_x) and ``dz_h[t]`` =
     dL/d(W_h h_{t-1} + b_h); return dL/dh_0.

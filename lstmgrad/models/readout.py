@@ -54,13 +54,18 @@ def forward(kind: str, P: Params, x: Any, every_step: bool = False) -> tuple[np.
     return np.einsum("...bh,...h->...b", h_T, P["W_y"]) + P["b_y"][..., None], trace
 
 
-def backward(kind: str, P: Params, trace: Any, dlogits: np.ndarray, every_step: bool = False) -> tuple[Params, Any]:
+def backward(
+    kind: str, P: Params, trace: Any, dlogits: np.ndarray, every_step: bool = False
+) -> tuple[Params, Any]:
     """Gradients for every entry of ``P`` given dL/dlogits, and dL/dx (B, T, D)."""
     if kind == "attention":
         return attention_backward(P, trace, dlogits if every_step else dlogits[..., None])
     W_y = P["W_y"]
     if every_step:
-        grads: Params = {"W_y": np.einsum("...bt,...bth->...h", dlogits, trace.h), "b_y": dlogits.sum(axis=(-2, -1))}
+        grads: Params = {
+            "W_y": np.einsum("...bt,...bth->...h", dlogits, trace.h),
+            "b_y": dlogits.sum(axis=(-2, -1)),
+        }
         dh = dlogits[..., None] * W_y[..., None, None, :]
     else:
         h_T = trace.h[..., -1, :]

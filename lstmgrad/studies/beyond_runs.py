@@ -37,4 +37,7 @@ def tagger_cell(
         every_step=True, eval_every=10, desc=f"{model} k={k}",
     )  # fmt: skip
     test = seed_batches(seeds, 2, 512, k)()
-    return {"accuracy": [float(a) for a in accuracy(model, P, test, every_step=True)], "sequences": run.sequences}
+    return {
+        "accuracy": [float(a) for a in accuracy(model, P, test, every_step=True)],
+        "sequences": run.sequences,
+    }

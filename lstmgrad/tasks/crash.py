@@ -20,7 +20,9 @@ CRASH = 0.08
 PREFIX = 5
 
 
-def crash_batch(rng: np.random.Generator, B: int, L: int, scale: str = "std") -> tuple[np.ndarray, np.ndarray]:
+def crash_batch(
+    rng: np.random.Generator, B: int, L: int, scale: str = "std"
+) -> tuple[np.ndarray, np.ndarray]:
     """``B`` sequences of the crash-at-lag task: inputs (B, T, 1) and labels (B,), T = L + PREFIX."""
     T = L + PREFIX
     r = rng.normal(0.0, SIGMA, size=(B, T))

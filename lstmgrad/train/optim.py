@@ -59,7 +59,11 @@ class Adam:
     """
 
     def __init__(
-        self, params: Mapping[str, np.ndarray], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+        self,
+        params: Mapping[str, np.ndarray],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
     ) -> None:
         self.lr = as_float("lr", lr)
         self.b1, self.b2 = as_float("betas[0]", betas[0]), as_float("betas[1]", betas[1])
