@@ -1,4 +1,7 @@
-from lstmgrad.beyond import future_context_table
+from lstmgrad.present.beyond import future_context_table
+from lstmgrad.studies.beyond import future_records
 
-# Label at step t = sign of x_{t+k}; T = 16, H = 8, 3 seeds, 3200 training sequences each
-print(future_context_table())
+# Label at step t = sign of x_{t+k}, T = 16; PyTorch's initialisation (LSTM forget bias 1), width H = 8
+taggers = ("rnn", "birnn", "lstm", "bilstm", "attention")
+records = future_records(taggers, ks=(0, 1, 2, 4, 8), seeds=range(10), budget=3200, H=8)
+print(future_context_table(records))

@@ -1,4 +1,7 @@
-from lstmgrad.experiments import gradient_table
+from lstmgrad.present.experiments import gradient_table
+from lstmgrad.studies.experiments import gradient_records
 
-# How much gradient reaches the crash input x_{T-L}, before and after training
-print(gradient_table())
+# How much gradient reaches the crash input x_{T-L}, before and after training (mean over the seeds)
+models, lags = ("rnn", "lstm", "gru"), (2, 5, 10, 20, 50, 90)
+records = gradient_records(models, lags, seeds=range(10), budget=8192, init="uniform", b_f=1.0)
+print(gradient_table(records))

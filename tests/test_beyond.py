@@ -1,7 +1,6 @@
 """The beyond chapter: its tasks, its models' gradients, the bands its text states, its memory counts.
 
-Trained results come from the cached experiment functions, so in a test session they
-run once and are shared with the strict build and the golden runs.
+Trained results are the committed ones (``lstmgrad/results/``), read through the study's records.
 """
 
 from __future__ import annotations
@@ -9,9 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad import beyond
-from lstmgrad.experiments import PREFIX
 from lstmgrad.models.attention import attention_activation_bytes
+from lstmgrad.present.beyond import crossover_text, timing_table
+from lstmgrad.studies import beyond
+from lstmgrad.tasks.crash import PREFIX
 from lstmgrad.tasks.future import future_batch
 
 
@@ -24,42 +24,45 @@ def test_future_labels_are_the_sign_k_steps_ahead():
 
 
 def test_left_to_right_models_have_no_path_from_the_future():
-    cells = dict(line.strip("| ").split(" | ") for line in beyond.blind_gradient_table().splitlines()[2:])
-    assert cells["RNN"] == "0" and cells["LSTM"] == "0"
-    for model in ("BiRNN", "BiLSTM", "Attention"):
-        assert float(cells[model]) > 1e-4, model
+    largest = {r["model"]: r["largest"] for r in beyond.blind_gradients()}
+    assert largest["rnn"] == 0.0 and largest["lstm"] == 0.0
+    for model in ("birnn", "bilstm", "attention"):
+        assert largest[model] > 1e-4, model
 
 
-# --- trained results: the bands the page states are in lstmgrad.expbands (committed seeds in
+# --- trained results: the bands the page states are in lstmgrad.studies.bands (committed seeds in
 # test_experiments.py, a retrained sample in test_reproduce.py); these read the committed seeds.
 
 
 def test_bidirectional_models_fade_with_k():
-    runs = beyond.future_context_runs()
+    records = beyond.future_records()
     for model in ("birnn", "bilstm"):
-        assert np.mean(runs[model][8]["accuracy"]) < np.mean(runs[model][1]["accuracy"]), model
+        fade = [np.mean(records.get(model=model, k=k)["accuracy"]) for k in (8, 1)]
+        assert fade[0] < fade[1], model
 
 
 def test_crossover_sentences_name_the_lag():
-    runs = beyond.crash_comparison_runs()
-    lines = beyond.crossover().split("\n\n")
-    for line, model in zip(lines, ("lstm", "lstm_chrono"), strict=True):
+    records = beyond.crash_records()
+    rows = beyond.crossover(records)
+    for row, line in zip(rows, crossover_text(rows).split("\n\n"), strict=True):
         lag = next(
             (
                 L
                 for L in beyond.CRASH_LAGS
-                if min(runs["attention"][L]["accuracy"]) >= 0.95 and min(runs[model][L]["accuracy"]) < 0.95
+                if min(records.get(model="attention", L=L)["accuracy"]) >= 0.95
+                and min(records.get(model=row["model"], L=L)["accuracy"]) < 0.95
             ),
             None,
         )
+        assert row["L"] == lag
         assert (f"crossover at lag {lag}." in line) if lag else ("no crossover" in line), line
 
 
 def test_every_model_in_a_row_had_the_same_budget():
-    runs = beyond.crash_comparison_runs()
+    records = beyond.crash_records()
     for L, budget in beyond.CRASH_BUDGETS.items():
-        for model in beyond.CRASH_MODELS:
-            assert max(runs[model][L]["sequences"]) <= budget, (model, L)
+        for model in beyond.CONTESTANTS:
+            assert max(records.get(model=model, L=L)["sequences"]) <= budget, (model, L)
 
 
 # --- memory: measured array sizes against closed forms
@@ -91,7 +94,7 @@ def test_memory_table_rows_are_the_crash_lags():
 
 def test_timing_table_has_a_positive_time_per_model_and_lag():
     # timings are measurements, never pinned: only their shape and sign are checked
-    table = beyond.timing_table(lags=(5,), calls=1)
+    table = timing_table(beyond.timing_rows(lags=(5,), calls=1))
     cells = table.splitlines()[2].strip("| ").split(" | ")
     assert cells[0] == "5" and len(cells) == 5
     assert all(float(c) > 0 for c in cells[1:])

@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad import expbands
-from lstmgrad import experiments as E
+from lstmgrad.present.experiments import bands_table
+from lstmgrad.studies import bands
+from lstmgrad.studies import exploding as X
 from lstmgrad.tasks import crash as C
 
 KINDS = ("rnn", "lstm", "gru")
@@ -43,21 +44,21 @@ def test_standardised_input_is_raw_divided_by_sigma():
 
 def test_exploding_grid_at_zero_input_is_W_h_to_the_T():
     # with no input, h stays at 0, tanh'(0) = 1, and dh_T/dh_0 is exactly W_h^T
-    grid = E.exploding_grid()
-    for k, T in enumerate(E.HEAT_T):
-        np.testing.assert_allclose(grid[k, :, 0], E.HEAT_W_H**T, rtol=1e-12)
+    grid = X.exploding_grid()
+    for k, T in enumerate(X.HEAT_T):
+        np.testing.assert_allclose(grid[k, :, 0], X.HEAT_W_H**T, rtol=1e-12)
     assert np.all(grid[:, 0, :] == 0.0)  # W_h = 0: no path back at all
 
 
 def test_exploding_needs_an_unsaturated_input():
     # every cell above 1 sits where the constant input is small: a saturated tanh kills the product
-    grid = E.exploding_grid()
+    grid = X.exploding_grid()
     above = np.argwhere(grid > 1)
-    assert E.HEAT_SCALE[above[:, 2]].max() < 0.5
+    assert X.HEAT_SCALE[above[:, 2]].max() < 0.5
 
 
 def test_pascanu_bound_holds_on_every_draw():
-    for row in E.pascanu_draws():
+    for row in X.pascanu_draws():
         assert row["worst_ratio"] <= 1.0
         if row["sigma"] < 1:
             assert row["largest_full"] <= row["bound_full"]
@@ -66,26 +67,26 @@ def test_pascanu_bound_holds_on_every_draw():
 # ------------------------------------------------------------------- trained results: bands
 
 
-@pytest.mark.parametrize("band", expbands.BANDS, ids=lambda b: b.claim)
+@pytest.mark.parametrize("band", bands.BANDS, ids=lambda b: b.claim)
 def test_committed_seeds_inside_their_band(band):
-    assert len(expbands.values(band)) >= 10 * len(band.cells), "a band needs at least 10 seeds per cell"
-    problems = expbands.outside(band)
+    assert len(bands.values(band)) >= 10 * len(band.cells), "a band needs at least 10 seeds per cell"
+    problems = bands.outside(band)
     assert not problems, f"{band.claim}:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("count", expbands.COUNTS, ids=lambda c: c.claim)
+@pytest.mark.parametrize("count", bands.COUNTS, ids=lambda c: c.claim)
 def test_committed_seed_counts_match_the_words_on_the_page(count):
     assert count.holds(), f"{count.claim}: {count.counts()} not in [{count.lo}, {count.hi}]"
 
 
 def test_bands_table_says_every_band_holds():
-    assert "| NO |" not in expbands.bands_table()
+    assert "| NO |" not in bands_table(bands.band_records())
 
 
 def test_a_band_reports_the_cell_and_seed_outside_it():
-    band = expbands.BANDS[1]  # the LSTM solves lag 20
-    tight = expbands.Band(band.claim, band.experiment, band.cells, 0.999, 1.0)
-    problems = expbands.outside(tight)
+    band = bands.BANDS[1]  # the LSTM solves lag 20
+    tight = bands.Band(band.claim, band.experiment, band.cells, 0.999, 1.0)
+    problems = bands.outside(tight)
     assert problems and all(
         p.startswith("experiment main (experiments.md: the accuracy-by-lag") for p in problems
     )

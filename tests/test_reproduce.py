@@ -5,7 +5,7 @@ The committed results (``lstmgrad/results/``) were trained once, on one machine;
 show them. Retraining on another CPU rounds the matrix products differently, so the digits
 may move, but every claim must still hold. For each sampled cell:
 
-- the retrained seed lies inside every claim band (``lstmgrad.expbands.BANDS``) covering it;
+- the retrained seed lies inside every claim band (``lstmgrad.studies.bands.BANDS``) covering it;
 - its accuracy lies inside the committed seeds' range, widened by ``MARGIN``.
 
 A failure names the experiment, the page and table it feeds, the cell and the seed.
@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstmgrad import expbands
 from lstmgrad.store import all_experiments, committed, run_cells
+from lstmgrad.studies import bands
 
 #: How far outside the committed seeds' accuracy range a retrained seed may land.
 MARGIN = 0.05
@@ -27,11 +27,11 @@ EXPERIMENTS = all_experiments()
 @pytest.fixture(scope="module")
 def retrained():
     """``{cell.key: result}`` for every sampled cell, trained here on two workers."""
-    done = run_cells(expbands.sample(), jobs=2, desc="retrain sample")
+    done = run_cells(bands.sample(), jobs=2, desc="retrain sample")
     return {key: value for key, (value, _) in done.items()}
 
 
-@pytest.mark.parametrize("name", [n for n in EXPERIMENTS if n not in expbands.UNSAMPLED_EXPERIMENTS])
+@pytest.mark.parametrize("name", [n for n in EXPERIMENTS if n not in bands.UNSAMPLED_EXPERIMENTS])
 def test_retrained_sample_inside_the_committed_range(name, retrained):
     exp = EXPERIMENTS[name]
     # compared cell by cell in the experiment's order, so a changed setting is retrained and
@@ -40,7 +40,7 @@ def test_retrained_sample_inside_the_committed_range(name, retrained):
     assert len(cells) == len(exp.cells), f"{exp.name}: the experiment's cells changed; run make experiments"
     problems = []
     for cell, old in zip(exp.cells, cells, strict=True):
-        sampled = expbands.sample_of(cell)
+        sampled = bands.sample_of(cell)
         if sampled is None:
             continue
         acc = np.asarray(old["result"]["accuracy"])
@@ -48,23 +48,23 @@ def test_retrained_sample_inside_the_committed_range(name, retrained):
         for seed, a in zip(sampled.kwargs["seeds"], retrained[sampled.key]["accuracy"], strict=True):
             if not lo <= a <= hi:
                 problems.append(
-                    f"{expbands.where_is(exp, cell)}, seed {seed}: retrained accuracy {a:.3f}, "
+                    f"{bands.where_is(exp, cell)}, seed {seed}: retrained accuracy {a:.3f}, "
                     f"committed seeds {acc.min():.3f} to {acc.max():.3f} (± {MARGIN})"
                 )
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("band", expbands.BANDS, ids=lambda b: b.claim)
+@pytest.mark.parametrize("band", bands.BANDS, ids=lambda b: b.claim)
 def test_retrained_sample_inside_each_claim_band(band, retrained):
-    runs = [(s, retrained[s.key]) for c in band.cells if (s := expbands.sample_of(c)) is not None]
+    runs = [(s, retrained[s.key]) for c in band.cells if (s := bands.sample_of(c)) is not None]
     assert runs, f"{band.claim}: no cell of this band is in the sample"
-    problems = expbands.outside(band, runs)
+    problems = bands.outside(band, runs)
     assert not problems, f"{band.claim} (retrained here):\n" + "\n".join(problems)
 
 
 def test_every_experiment_is_sampled():
-    sampled = {c.key for c in expbands.sample()}
+    sampled = {c.key for c in bands.sample()}
     for exp in EXPERIMENTS.values():
-        if exp.name in expbands.UNSAMPLED_EXPERIMENTS:
+        if exp.name in bands.UNSAMPLED_EXPERIMENTS:
             continue
-        assert any(s.key in sampled for c in exp.cells if (s := expbands.sample_of(c))), exp.name
+        assert any(s.key in sampled for c in exp.cells if (s := bands.sample_of(c))), exp.name

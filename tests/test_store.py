@@ -96,8 +96,8 @@ def test_every_committed_result_matches_the_code():
 
 
 def test_equal_cells_of_two_experiments_train_once():
-    from lstmgrad import beyond
-    from lstmgrad import experiments as E
+    from lstmgrad.studies import beyond
+    from lstmgrad.studies import experiments as E
 
     shared = {c.key for c in E.MAIN_RUNS.cells} & {c.key for c in beyond.CRASH_COMPARISON.cells}
     assert len(shared) == 4  # RNN and LSTM (b_f = 1) at lags 20 and 90
@@ -105,9 +105,38 @@ def test_equal_cells_of_two_experiments_train_once():
 
 def test_results_depend_on_the_math_not_on_tables_or_plots():
     """Editing a table header or a plot colour retrains nothing: no presentation module is in a digest."""
-    presentation = {"lstmgrad.experiments", "lstmgrad.beyond", "lstmgrad.tables", "lstmgrad.plots"}
-    presentation |= {"lstmgrad.expplots", "lstmgrad.expbands", "lstmgrad.store", "lstmgrad.cli"}
+    presentation = {"lstmgrad.studies.experiments", "lstmgrad.studies.beyond", "lstmgrad.tables"}
+    presentation |= {"lstmgrad.plots", "lstmgrad.present.experiment_plots", "lstmgrad.studies.bands"}
+    presentation |= {"lstmgrad.store", "lstmgrad.cli"}
     for exp in store.all_experiments().values():
         code = exp.code()
-        assert "lstmgrad.crash" in code, exp.name
+        assert "lstmgrad.studies.crash_runs" in code or "lstmgrad.studies.beyond_runs" in code, exp.name
         assert not presentation & set(code), (exp.name, presentation & set(code))
+
+
+def test_a_study_loads_its_cells_from_the_fewest_experiments(probe, monkeypatch):
+    from lstmgrad.studies import records
+
+    exp, _ = probe
+    cell = exp.cells[0]
+    more = store.Experiment("more", (cell, cell.with_seeds([5])), "", "x.md", "")
+    store.write(more, {c.key: (c.fn(**c.kwargs), 0.1) for c in more.cells}, wall=0.1, jobs=1)
+    monkeypatch.setattr(records, "all_experiments", lambda: {"probe": exp, "more": more})
+    both = records.load_cells([({"s": 0}, cell), ({"s": 5}, cell.with_seeds([5]))])
+    assert [e.name for e in both.sources] == ["more"]  # one experiment holds both cells
+    assert both.get(s=5)["accuracy"] == [10.0] and both.values("s") == [0, 5]
+    one = records.load_cells([({"s": 0}, cell)])
+    assert [e.name for e in one.sources] == ["probe"]  # a tie goes to the first declared
+
+
+def test_a_setting_never_trained_is_refused_by_name(probe, monkeypatch):
+    from lstmgrad.studies import records
+
+    exp, _ = probe
+    monkeypatch.setattr(records, "all_experiments", lambda: {"probe": exp})
+    asked = exp.cells[0].with_seeds([0, 1, 2])
+    with pytest.raises(
+        records.NotTrained, match=r"cell\(seeds=\[0, 1, 2\]\) was never trained.*seeds=\[0, 1\]"
+    ):
+        records.load_cells([({}, asked)])
+    assert records.load_cells([({}, asked)], missing_ok=True).rows == ()

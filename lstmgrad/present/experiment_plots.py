@@ -1,19 +1,22 @@
-"""Plots for the experiments chapter: each function returns an SVG document as a string.
+"""Plots of the Experiments page (``docs/experiments.md``): each function takes the records a
+study computed (`lstmgrad.studies.experiments`, `lstmgrad.studies.exploding`) and returns an
+SVG document as a string.
 
-The data comes from the same (cached) functions as the tables beside the plots, so a
-plot cannot disagree with its table. Lines differ by marker and line style, not only
-by colour.
+A plot takes the same records as the table beside it, so it cannot disagree with it. Lines
+differ by marker and line style, not only by colour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmgrad import experiments as E
+from lstmgrad.present.experiments import NAMES
 from lstmgrad.present.figures import style, svg_text
+from lstmgrad.studies.records import Records
 
 #: One look per model: marker and line style carry the meaning, colour only helps.
 LOOK: dict[str, dict[str, Any]] = {
@@ -23,19 +26,19 @@ LOOK: dict[str, dict[str, Any]] = {
 }
 
 
-def lag_plot() -> str:
+def lag_plot(records: Records) -> str:
     """Held-out accuracy against lag, one line per model; bars span min to max over seeds."""
-    records = E.lag_records()
+    lags = records.values("L")
     with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
-        for kind, name in E.MODELS.items():
-            acc = np.array([r["accuracy"] for r in records if r["model"] == kind]) * 100
+        for kind in records.values("model"):
+            acc = np.array([records.get(model=kind, L=L)["accuracy"] for L in lags]) * 100
             mean = acc.mean(axis=1)
             err = np.stack([mean - acc.min(axis=1), acc.max(axis=1) - mean])
-            ax.errorbar(E.LAGS, mean, yerr=err, label=name, capsize=3, **LOOK[kind])
+            ax.errorbar(lags, mean, yerr=err, label=NAMES[kind], capsize=3, **LOOK[kind])
         ax.axhline(50, color="0.4", linewidth=1, linestyle="-.", label="chance (50 %)")
         ax.set_xscale("log")
-        ax.set_xticks(E.LAGS, [str(L) for L in E.LAGS])
+        ax.set_xticks(lags, [str(L) for L in lags])
         ax.minorticks_off()
         ax.set_ylim(35, 102)
         ax.set_xlabel("lag L (steps between the crash and the answer)")
@@ -48,28 +51,27 @@ def lag_plot() -> str:
     return svg_text(fig, alt)
 
 
-def gradient_plot() -> str:
+def gradient_plot(records: Records) -> str:
     """Mean |dloss/dx_{T-L}| against lag, log scale: dashed at initialisation, solid after training."""
-    records = E.gradient_records()
+    lags = records.values("L")
     with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.6))
-        for kind, name in E.MODELS.items():
-            rows = [r for r in records if r["model"] == kind]
+        for kind in records.values("model"):
+            name = NAMES[kind]
+            rows = [records.get(model=kind, L=L) for L in lags]
             look: dict[str, Any] = {"marker": LOOK[kind]["marker"], "color": LOOK[kind]["color"]}
             ax.plot(
-                E.LAGS,
+                lags,
                 [r["loss_init"] for r in rows],
                 linestyle=":",
                 fillstyle="none",
                 label=f"{name}, at init",
                 **look,
             )
-            ax.plot(
-                E.LAGS, [r["loss_trained"] for r in rows], linestyle="-", label=f"{name}, trained", **look
-            )
+            ax.plot(lags, [r["loss_trained"] for r in rows], linestyle="-", label=f"{name}, trained", **look)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xticks(E.LAGS, [str(L) for L in E.LAGS])
+        ax.set_xticks(lags, [str(L) for L in lags])
         ax.minorticks_off()
         ax.set_xlabel("lag L")
         ax.set_ylabel("mean |∂loss/∂x_{T−L}|")
@@ -82,15 +84,15 @@ def gradient_plot() -> str:
     return svg_text(fig, alt)
 
 
-def heatmap_plot() -> str:
-    """log10 |dh_T/dh_0| over W_h x input scale for T = 5, 20, 100; > 1 hatched, < 1e-5 outlined."""
-    grid = E.exploding_grid()
+def heatmap_plot(grid: np.ndarray, W_hs: np.ndarray, scales: np.ndarray, Ts: Sequence[int]) -> str:
+    """log10 |dh_T/dh_0| (``grid``, (T, W_h, scale)) over W_h x input scale for each T in ``Ts``;
+    > 1 hatched, < 1e-5 outlined."""
     with np.errstate(divide="ignore"):
         logs = np.log10(grid)
     with style():
-        fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.2), sharey=True)
-        extent = (E.HEAT_SCALE[0], E.HEAT_SCALE[-1], E.HEAT_W_H[0], E.HEAT_W_H[-1])
-        for ax, T, g in zip(axes, E.HEAT_T, logs, strict=True):
+        fig, axes = plt.subplots(1, len(Ts), figsize=(9.0, 3.2), sharey=True)
+        extent = (scales[0], scales[-1], W_hs[0], W_hs[-1])
+        for ax, T, g in zip(axes, Ts, logs, strict=True):
             img = ax.imshow(
                 np.clip(g, -12, 4),
                 origin="lower",
@@ -102,7 +104,7 @@ def heatmap_plot() -> str:
                 interpolation="nearest",
                 rasterized=True,
             )
-            X, Y = np.meshgrid(E.HEAT_SCALE, E.HEAT_W_H)
+            X, Y = np.meshgrid(scales, W_hs)
             ax.contourf(X, Y, g, levels=[0, np.inf], colors="none", hatches=["////"])
             ax.contour(X, Y, g, levels=[0], colors="white", linewidths=1.2, linestyles="-")
             ax.contour(X, Y, g, levels=[-5], colors="white", linewidths=1.2, linestyles="--")
@@ -120,15 +122,16 @@ def heatmap_plot() -> str:
     return svg_text(fig, alt)
 
 
-def clipping_plot() -> str:
+def clipping_plot(records: Records) -> str:
     """Training loss per update for the sigma_max(W_h) = 1.5 RNN, with and without clipping, every seed."""
-    runs = E.clipping_runs()
     with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
         styles = {"clip 1": ("-", "o", "tab:blue"), "no clip": ("--", "x", "tab:red")}
-        for name, run in runs.items():
+        for run in records.rows:
+            name = run["training"]
             curve = np.asarray(run["curve"])  # (steps, seeds)
-            steps = np.arange(1, curve.shape[0] + 1) * E.MAIN["B"]
+            B = run["B"]
+            steps = np.arange(1, curve.shape[0] + 1) * B
             linestyle, marker, color = styles[name]
             for s in range(curve.shape[1]):
                 ax.plot(
@@ -144,7 +147,7 @@ def clipping_plot() -> str:
                 )
         ax.set_yscale("log")
         ax.set_xlabel("training sequences seen")
-        ax.set_ylabel("training loss (batch of 32)")
+        ax.set_ylabel(f"training loss (batch of {B})")
         ax.legend(fontsize=8)
     alt = (
         "Training loss against sequences seen for a tanh RNN started with largest singular value 1.5, "

@@ -1,9 +1,11 @@
-"""Bands for the trained results: each is a claim a page makes about every seed of some cells.
+"""Bands for the trained results: each is a claim the Experiments page (``docs/experiments.md``)
+or the Beyond page (``docs/beyond.md``) makes about every seed of some cells. The Experiments
+page lists them all ("What the tests pin").
 
 A band holds when every committed seed (``lstmgrad/results/``, seeds 0-9) lies inside it;
 ``tests/test_reproduce.py`` also retrains a sample on the machine that runs the tests and
-requires the retrained seeds to land inside the same bands. Kept apart from the studies so
-that tuning a band changes no results digest.
+requires the retrained seeds to land inside the same bands. No cell function imports this
+module, so tuning a band changes no results digest.
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from lstmgrad import beyond
-from lstmgrad import experiments as E
 from lstmgrad.store import Cell, Experiment, load
+from lstmgrad.studies import beyond
+from lstmgrad.studies import experiments as E
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def _bridge(scale: str, b_fs: tuple[float | str, ...], lags: tuple[int, ...]) ->
 
 
 def _crash(model: str, lags: tuple[int, ...]) -> tuple[Cell, ...]:
-    return tuple(beyond.crash_cells(L, beyond.CRASH_BUDGETS[L])[model] for L in lags)
+    return tuple(beyond.contestant_cell(*beyond.CONTESTANTS[model], L, beyond.CRASH_BUDGETS[L]) for L in lags)
 
 
 def _future(models: tuple[str, ...], ks: tuple[int, ...]) -> tuple[Cell, ...]:
@@ -48,7 +48,7 @@ def _future(models: tuple[str, ...], ks: tuple[int, ...]) -> tuple[Cell, ...]:
     )
 
 
-ALL = tuple(E.MODELS)
+ALL = E.MODELS
 BANDS = (
     Band("every model solves lags 2 to 10", E.MAIN_RUNS, _main(ALL, (2, 5, 10)), 0.95, 1.0),
     Band("the LSTM solves lag 20", E.MAIN_RUNS, _main(("lstm",), (20,)), 0.95, 1.0),
@@ -265,35 +265,22 @@ COUNTS = (
 )
 
 
-def bands_table() -> str:
-    """Each band the tests assert, the committed seeds' range, and whether every seed lies inside."""
-    from lstmgrad.present.markdown import markdown_table
-
-    rows = []
-    for band in BANDS:
-        v = np.asarray(values(band))
-        rows.append(
-            [
-                band.claim,
-                f"{band.stat} in [{band.lo:g}, {band.hi:g}]",
-                f"{v.min():.3f} to {v.max():.3f}",
-                str(len(v)),
-                "yes" if not outside(band) else "NO",
-            ]
-        )
-    for count in COUNTS:
-        n = count.counts()
-        rows.append(
-            [
-                count.claim,
-                f"seeds with accuracy ≥ {count.at:g}: {count.lo} to {count.hi} of 10, per cell",
-                ", ".join(str(k) for k in n) + " of 10",
-                str(len(n)),
-                "yes" if count.holds() else "NO",
-            ]
-        )
-    header = ["claim", "band", "seeds 0–9 on this page", "cells or values", "inside"]
-    return markdown_table(header, rows, align="left")
+def band_records() -> list[dict[str, Any]]:
+    """Each band and count the tests assert, with the committed seeds' values and whether every
+    one lies inside: ``claim``, ``kind`` ("band" or "count"), the claim's own fields, ``values``
+    (a band's seeds, or a count's seeds at ``at`` per cell) and ``inside``. Shown on
+    ``docs/experiments.md`` ("What the tests pin")."""
+    rows: list[dict[str, Any]] = [
+        {"kind": "band", "claim": b.claim, "stat": b.stat, "lo": b.lo, "hi": b.hi, "values": values(b),
+         "inside": not outside(b)}
+        for b in BANDS
+    ]  # fmt: skip
+    rows += [
+        {"kind": "count", "claim": c.claim, "at": c.at, "lo": c.lo, "hi": c.hi, "values": c.counts(),
+         "inside": c.holds()}
+        for c in COUNTS
+    ]  # fmt: skip
+    return rows
 
 
 # ------------------------------------------------------------ the sample the tests retrain

@@ -1,0 +1,222 @@
+"""Tables of the Experiments page (``docs/experiments.md``), formatted from the records that
+`lstmgrad.studies.experiments`, `lstmgrad.studies.exploding` and `lstmgrad.studies.bands`
+compute. Each trained table ends with the provenance line of every experiment it was read from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from lstmgrad.present.markdown import markdown_table
+from lstmgrad.store import provenance_line
+from lstmgrad.studies.records import Records
+
+#: How the pages name the models.
+NAMES = {"rnn": "tanh RNN", "lstm": "LSTM", "gru": "GRU"}
+INPUTS = {"std": "standardised", "raw": "raw (≈ 0.01)"}
+
+
+def spread(values: Sequence[float], fmt: str = ".0f", scale: float = 100.0) -> str:
+    """Mean and min–max of per-seed values, times ``scale`` (default: fractions as percent)."""
+    a = scale * np.asarray(values)
+    return f"{a.mean():{fmt}} ({a.min():{fmt}}–{a.max():{fmt}})"
+
+
+def solved(values: Sequence[float], at: float = 0.95) -> str:
+    """A table cell: mean (min–max) accuracy in percent, and how many seeds reached ``at``."""
+    return f"{spread(values)}, {sum(a >= at for a in values)}/{len(values)}"
+
+
+def with_provenance(table: str, records: Records) -> str:
+    """``table`` and, under it, how and where each experiment it reads was trained."""
+    return "\n\n".join([table, *(provenance_line(exp) for exp in records.sources)])
+
+
+def _ranges(values: Sequence[float], fmt: str) -> str:
+    """Median (min–max), for spreads that are not accuracies."""
+    a = np.asarray(values)
+    return f"{np.median(a):{fmt}} ({a.min():{fmt}}–{a.max():{fmt}})"
+
+
+def lag_table(records: Records) -> str:
+    """Accuracy vs lag: mean (min–max) over seeds and how many seeds reached 95 %, per model; and
+    each lag's chance level, the majority share of each seed's test set."""
+    models = records.values("model")
+    rows = [
+        [str(L)]
+        + [solved(records.get(model=m, L=L)["accuracy"]) for m in models]
+        + [spread(records.get(model=models[0], L=L)["chance"])]
+        for L in records.values("L")
+    ]
+    header = ["lag L"] + [f"{NAMES[m]}: acc % (seeds ≥ 95 %)" for m in models] + ["chance %"]
+    return with_provenance(markdown_table(header, rows), records)
+
+
+def gradient_table(records: Records) -> str:
+    """Mean |dloss/dx_{T-L}| at initialisation and after training, and |dlogit/dx_{T-L}| after training."""
+    rows = []
+    for m in records.values("model"):
+        for L in records.values("L"):
+            r = records.get(model=m, L=L)
+            rows.append(
+                [NAMES[m], str(L), *(f"{r[s]:.2e}" for s in ("loss_init", "loss_trained", "logit_trained"))]
+            )
+    header = [
+        "model",
+        "lag L",
+        "‖∂loss/∂x_{T−L}‖ at init",
+        "after training",
+        "‖∂logit/∂x_{T−L}‖ after training",
+    ]
+    return with_provenance(markdown_table(header, rows), records)
+
+
+def rnn_control_table(records: Records) -> str:
+    """The tanh RNN from each W_h initialisation and clipping threshold: accuracy % per lag."""
+    lags = records.values("L")
+    starts = list(dict.fromkeys((r["init"], r["clip"]) for r in records.rows))
+    rows = [
+        [INPUTS[scale], init, f"{clip:g}"]
+        + [solved(records.get(scale=scale, init=init, clip=clip, L=L)["accuracy"]) for L in lags]
+        for scale in records.values("scale")
+        for init, clip in starts
+    ]
+    header = ["input", "W_h init", "clip"] + [f"L = {L}: acc % (seeds ≥ 95 %)" for L in lags]
+    return with_provenance(markdown_table(header, rows), records)
+
+
+def budget_table(records: Records) -> str:
+    """Accuracy % and seeds ≥ 95 % per model, lag and budget; "not run" where no cell was trained."""
+    budgets = sorted(records.values("budget"))
+    rows = []
+    for m in records.values("model"):
+        for L in sorted(records.values("L")):
+            row = [NAMES[m], str(L)]
+            for b in budgets:
+                run = records.find(model=m, L=L, budget=b)
+                row.append(solved(run["accuracy"]) if run else "not run")
+            rows.append(row)
+    header = ["model", "lag L"] + [f"{b:,} sequences: acc % (seeds ≥ 95 %)" for b in budgets]
+    return with_provenance(markdown_table(header, rows), records)
+
+
+def _to_95(values: Sequence[int | None]) -> str:
+    reached = sorted(v for v in values if v is not None)
+    if not reached:
+        return "not reached"
+    return f"median {int(np.median(reached)):,} ({len(reached)} seeds)"
+
+
+def bridge_table(records: Records) -> str:
+    """Input scale x forget-gate bias: LSTM accuracy % and sequences to reach 95 % per lag."""
+    lags = records.values("L")
+    rows = []
+    for scale in records.values("scale"):
+        for b_f in records.values("b_f"):
+            row = [INPUTS[scale], b_f if b_f == "chrono" else f"{b_f:g}"]
+            for L in lags:
+                run = records.get(scale=scale, b_f=b_f, L=L)
+                row += [solved(run["accuracy"]), _to_95(run["to_95"])]
+            rows.append(row)
+    header = ["input", "b_f"] + [
+        h for L in lags for h in (f"L = {L}: acc % (seeds ≥ 95 %)", f"L = {L}: sequences to 95 %")
+    ]
+    return with_provenance(markdown_table(header, rows), records)
+
+
+def clipping_table(records: Records) -> str:
+    """Spectral radius at initialisation, largest gradient norm seen, final training loss and
+    held-out accuracy, per training (with and without clipping)."""
+    rows = [
+        [
+            r["training"],
+            _ranges(r["radius"], ".2f"),
+            _ranges(r["max_grad_norm"], ".3g"),
+            _ranges(r["final_loss"], ".3f"),
+            spread(r["accuracy"]),
+        ]
+        for r in records.rows
+    ]
+    header = ["training", "ρ(W_h) at init", "largest ‖g‖: median (min–max)", "final loss: median (min–max)"]
+    header.append("accuracy %")
+    return with_provenance(markdown_table(header, rows), records)
+
+
+def setup_table() -> str:
+    """The main setting, as the page states it (`lstmgrad.studies.experiments.MAIN`)."""
+    from lstmgrad.studies.experiments import MAIN, SEEDS
+    from lstmgrad.tasks.crash import CRASH, PREFIX, SIGMA
+
+    m = MAIN
+    rows = [
+        ["daily returns r_t", f"N(0, {SIGMA:g}²); the crash is r = −{CRASH:g}, with probability 1/2"],
+        ["sequence length", f"T = L + {PREFIX}; the crash sits at t = T − L"],
+        ["input (main setting)", f"standardised, r_t / {SIGMA:g} (the crash becomes −{CRASH / SIGMA:g})"],
+        ["models", f"tanh RNN, LSTM, GRU; hidden size H = {m['H']}; readout sigmoid(w·h_T + c)"],
+        [
+            "initialisation",
+            f"PyTorch's: every weight and bias ~ U(±1/√H); LSTM forget bias b_f = {m['b_f']:g}",
+        ],
+        ["loss, optimiser", f"logistic loss; Adam, learning rate {m['lr']:g}, batch {m['B']}"],
+        ["clipping", f"global gradient norm clipped to {m['clip']:g}, each seed on its own"],
+        ["budget", f"{m['budget']:,} training sequences per seed ({m['budget'] // m['B']} updates)"],
+        ["early stop", "held-out accuracy ≥ 99 % on 128 sequences, checked every 20 updates"],
+        ["reported accuracy", "on 512 fresh sequences per seed, after the stop"],
+        ["seeds", f"{SEEDS[0]}–{SEEDS[-1]} ({len(SEEDS)} seeds) for every trained cell on this page"],
+    ]
+    return markdown_table(["setting", "value"], rows, align="left")
+
+
+def exploding_table(records: Sequence[dict[str, Any]]) -> str:
+    """Per T: the share of the (W_h, W_x x) grid where |dh_T/dh_0| > 1 and < 1e-5; the largest value."""
+    rows = [
+        [
+            str(r["T"]),
+            f"{r['above_1']:.1%}",
+            f"{r['below_1e-5']:.1%}",
+            f"{r['driven_above_1']:.1%}",
+            f"{r['largest']:.3g}",
+            f"{r['at_W_h']:.3g}",
+            f"{r['at_scale']:.3g}",
+        ]
+        for r in records
+    ]
+    header = ["T", "grid > 1", "grid < 1e-5", "> 1 where W_x x ≥ 1", "largest", "at W_h", "at W_x x"]
+    return markdown_table(header, rows)
+
+
+def pascanu_table(records: Sequence[dict[str, float]]) -> str:
+    """Pascanu's bound on random draws: the worst ratio, whether it holds, the full span's chain."""
+    rows = [
+        [
+            f"{r['sigma']:g}",
+            f"{r['worst_ratio']:.4f}",
+            "yes" if r["worst_ratio"] <= 1 else "no",
+            f"{r['largest_full']:.3g}",
+            f"{r['bound_full']:.3g}",
+            f"{r['median_radius']:.2f}",
+        ]
+        for r in records
+    ]
+    header = ["σ_max(W_h)", "max ‖∂h_T/∂h_k‖ / σ_max^(T−k)", "bound holds", "max ‖∂h_50/∂h_0‖", "σ_max^50"]
+    header.append("median spectral radius ρ(W_h)")
+    return markdown_table(header, rows)
+
+
+def bands_table(records: Sequence[dict[str, Any]]) -> str:
+    """Each band the tests assert, the committed seeds' range, and whether every seed lies inside."""
+    rows = []
+    for r in records:
+        v = r["values"]
+        if r["kind"] == "band":
+            claim = f"{r['stat']} in [{r['lo']:g}, {r['hi']:g}]"
+            seen = f"{min(v):.3f} to {max(v):.3f}"
+        else:
+            claim = f"seeds with accuracy ≥ {r['at']:g}: {r['lo']} to {r['hi']} of 10, per cell"
+            seen = ", ".join(str(k) for k in v) + " of 10"
+        rows.append([r["claim"], claim, seen, str(len(v)), "yes" if r["inside"] else "NO"])
+    header = ["claim", "band", "seeds 0–9 on this page", "cells or values", "inside"]
+    return markdown_table(header, rows, align="left")
