@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lstmgrad.models import rnn
 from lstmgrad.present.experiments import bands_table
 from lstmgrad.studies import bands
 from lstmgrad.studies import exploding as X
@@ -55,6 +56,15 @@ def test_exploding_needs_an_unsaturated_input():
     grid = X.exploding_grid()
     above = np.argwhere(grid > 1)
     assert X.HEAT_SCALE[above[:, 2]].max() < 0.5
+
+
+def test_pascanu_chain_is_the_rnn_models_own_jacobian():
+    # one draw alone, through the model's unstacked forward pass and its own Jacobian product
+    sigma, H, T = 1.5, 4, 12
+    rnns = {k: v[0] for k, v in X.random_rnns(sigma, 1, H, T).items()}
+    J = rnn.cumulative_jacobians(rnn.forward(**rnns))[0, 0]  # dh_T/dh_0
+    row = X.pascanu_draws((sigma,), draws=1, H=H, T=T)[0]
+    assert row["largest_full"] == pytest.approx(np.linalg.norm(J, 2), rel=1e-12)
 
 
 def test_pascanu_bound_holds_on_every_draw():

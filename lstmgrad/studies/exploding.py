@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from lstmgrad.models import rnn
+
 #: The heatmap grid: recurrent weight W_h x constant input drive u = W_x x, and the lengths.
 HEAT_W_H = np.linspace(0.0, 3.0, 121)
 HEAT_SCALE = np.linspace(0.0, 2.0, 81)
@@ -49,6 +51,20 @@ def exploding_records() -> list[dict[str, Any]]:
 SPANS = (1, 2, 5, 10, 20, 50)
 
 
+def random_rnns(sigma: float, draws: int, H: int, T: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """``draws`` random matrix RNNs as one stack, and an input sequence for each: W_h (draws, H, H)
+    with N(0, 1) entries rescaled to largest singular value ``sigma``, W_x (draws, H, 1) ~ N(0, 1),
+    b (draws, H) ~ N(0, 0.1^2), x (draws, 1, T, 1) ~ N(0, 1): the arguments of
+    `lstmgrad.models.rnn.forward`, for Pascanu's bound on ``docs/experiments.md``."""
+    rng = np.random.default_rng([seed, int(round(sigma * 1000))])
+    W_h = rng.normal(size=(draws, H, H))
+    W_h *= sigma / np.linalg.norm(W_h, 2, axis=(1, 2))[:, None, None]
+    W_x = rng.normal(size=(draws, H, 1))
+    b = rng.normal(0.0, 0.1, size=(draws, H))
+    x = np.moveaxis(rng.normal(size=(T, draws, 1)), 0, 1)[:, None]  # (draws, B = 1, T, D = 1)
+    return {"x": x, "W_x": W_x, "W_h": W_h, "b": b}
+
+
 def pascanu_draws(
     sigmas: tuple[float, ...] = (0.5, 0.9, 0.99, 1.5),
     draws: int = 200,
@@ -56,31 +72,23 @@ def pascanu_draws(
     T: int = 50,
     seed: int = 0,
 ) -> list[dict[str, float]]:
-    """Random matrix RNNs: the worst ratio ||dh_T/dh_k||_2 / sigma_max^(T-k) over draws and T-k in SPANS.
+    """Random matrix RNNs (`random_rnns`, h_0 = 0): the worst ratio ||dh_T/dh_k||_2 / sigma_max^(T-k)
+    over draws and T-k in SPANS, the largest ||dh_T/dh_0||_2 and the median spectral radius of W_h.
 
-    Each draw: W_h = N(0, 1) entries rescaled to largest singular value sigma, W_x ~ N(0, 1)
-    (H x 1), b ~ N(0, 0.1^2), inputs x_t ~ N(0, 1), h_0 = 0. Since |tanh'| <= 1, each step's
-    Jacobian diag(tanh'(z_t)) W_h has norm <= sigma, so the ratio can never exceed 1
-    (Pascanu, Mikolov & Bengio 2013); for sigma < 1 that forces the gradient to vanish.
-    Shown on ``docs/experiments.md`` (section 4, Pascanu's bound).
+    The draws run through `lstmgrad.models.rnn.forward` as one stack of models. Since
+    |tanh'| <= 1, each step's Jacobian diag(tanh'(z_t)) W_h has norm <= sigma, so the ratio can
+    never exceed 1 (Pascanu, Mikolov & Bengio 2013); for sigma < 1 that forces the gradient to
+    vanish. Shown on ``docs/experiments.md`` (section 4, Pascanu's bound).
     """
     out = []
     for sigma in sigmas:
-        rng = np.random.default_rng([seed, int(round(sigma * 1000))])
-        W_h = rng.normal(size=(draws, H, H))
-        W_h *= sigma / np.linalg.norm(W_h, 2, axis=(1, 2))[:, None, None]
-        W_x = rng.normal(size=(draws, H))
-        b = rng.normal(0.0, 0.1, size=(draws, H))
-        x = rng.normal(size=(T, draws, 1))
-        h = np.zeros((draws, H))
-        steps = []
-        for t in range(T):
-            h = np.tanh(np.einsum("nij,nj->ni", W_h, h) + W_x * x[t] + b)
-            steps.append((1.0 - h**2)[:, :, None] * W_h)  # J_t = diag(tanh'(z_t)) W_h
+        rnns = random_rnns(sigma, draws, H, T, seed)
+        W_h = rnns["W_h"]
+        slope = 1.0 - rnn.forward(**rnns).h[:, 0] ** 2  # tanh'(z_t), (draws, T, H)
         J = np.broadcast_to(np.eye(H), (draws, H, H))
         worst = 0.0
         for k in range(T - 1, -1, -1):
-            J = J @ steps[k]  # dh_T/dh_k = J_T ... J_{k+1}
+            J = J @ (slope[:, k, :, None] * W_h)  # dh_T/dh_k = J_T ... J_{k+1}, J_t = diag(tanh'(z_t)) W_h
             if T - k in SPANS:
                 worst = max(worst, float((np.linalg.norm(J, 2, axis=(1, 2)) / sigma ** (T - k)).max()))
         full = np.linalg.norm(J, 2, axis=(1, 2))  # k = 0: the whole span
