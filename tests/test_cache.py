@@ -24,7 +24,7 @@ def chain(W_h: float, steps: int = 3) -> float:
     return bptt_steps(list(range(1, steps + 1)), W_h=W_h, W_x=0.1)[0]["cumulative"]
 '''
 
-# appended to a copy of rnn.py: bptt_steps looks local_factors up at call time
+# appended to a copy of models/rnn.py: bptt_steps looks local_factors up at call time
 DOUBLED_LOCAL = """
 
 def local_factors(trace):
@@ -56,7 +56,7 @@ def test_a_notebooks_digest_follows_its_lstmgrad_imports(package_copy: Path, tmp
     before = cache.file_digest(notebook)
     (package_copy / "lstmgrad" / "_unrelated.py").write_text("X = 2\n")
     assert cache.file_digest(notebook) == before
-    with open(package_copy / "lstmgrad" / "rnn.py", "a") as f:
+    with open(package_copy / "lstmgrad" / "models" / "rnn.py", "a") as f:
         f.write(DOUBLED_LOCAL)
     assert cache.file_digest(notebook) != before
 
