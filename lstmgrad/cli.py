@@ -8,8 +8,8 @@
 Lists may start with a minus: ``--sequence -1.5,2,3`` and ``--sequence=-1.5,2,3`` are the same.
 
 ``python -m lstmgrad`` is the same program. Every table comes from the function that makes
-the site's table (`lstmgrad.models.rnn`, `lstmgrad.tables`). A bad argument prints one line
-and exits with status 2. `run` returns the output as text (the docs page prints it).
+the site's table (`lstmgrad.present.tables`). A bad argument prints one line and exits with
+status 2. `run` returns the output as text (the docs page prints it).
 """
 
 from __future__ import annotations
@@ -28,14 +28,13 @@ from typing import Any, NoReturn
 
 from lstmgrad import __version__, code_digest
 from lstmgrad.models.rnn import bptt_steps, sweep_rows
-from lstmgrad.present.markdown import markdown_table
-from lstmgrad.tables import lstm_path_rows, lstm_path_table, sweep_table
+from lstmgrad.present.tables import bptt_steps_table, lstm_path_table, sweep_table
+from lstmgrad.studies.article import SWEEP_W_HS, lstm_path_rows
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
-__all__ = ["CLIError", "bptt_text", "main", "run", "transcript", "version_text"]
+__all__ = ["CLIError", "main", "run", "transcript", "version_text"]
 
 ANCHOR = ",".join(f"{x:g}" for x in ANCHOR_SEQUENCE)
-SWEEP_W_HS = "0.1,0.3,0.5,0.7,0.9,1.2,1.5,2.0"  # the article's sweep
 
 
 class CLIError(Exception):
@@ -141,34 +140,6 @@ def _int_list_type(what: str) -> Any:
     return parse
 
 
-def _cumulative_cell(value: float) -> str:
-    """The article's 6 decimals, unless that would print a nonzero product as 0.000000."""
-    return f"{value:.6f}" if round(value, 6) != 0 or value == 0 else f"{value:.2e}"
-
-
-def bptt_text(sequence: Sequence[float], W_h: float, W_x: float, b: float = 0.0, h_0: float = 0.0) -> str:
-    """The ``bptt`` table: one row per step, from t = T back to 1, as BPTT visits them.
-
-    Columns t, x_t, z_t, h_t (4 decimals), local = ``W_h tanh'(z_t)`` (4 decimals) and
-    cumulative = local_T ... local_t = dh_T/dh_{t-1} (6 decimals, as the article prints), all from
-    `lstmgrad.models.rnn.bptt_steps`, the function behind the site's BPTT table.
-    """
-    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
-    rows = [
-        [
-            str(s["t"]),
-            f"{s['x']:g}",
-            f"{s['z']:.4f}",
-            f"{s['h']:.4f}",
-            f"{s['local']:.4f}",
-            _cumulative_cell(s["cumulative"]),
-        ]
-        for s in reversed(steps)
-    ]
-    header = ["t", "x_t", "z_t", "h_t", "local dh_t/dh_{t-1}", "cumulative dh_T/dh_{t-1}"]
-    return markdown_table(header, rows)
-
-
 def _formatter(prog: str) -> argparse.HelpFormatter:
     # a fixed width, so --help reads the same in any terminal and on the docs page
     return argparse.HelpFormatter(prog, width=88)
@@ -226,7 +197,10 @@ def _parser() -> _Parser:
         ),
     )
     sweep.add_argument(
-        "--wh", required=True, type=_list_type("--wh"), help=f"recurrent weights, e.g. {SWEEP_W_HS}"
+        "--wh",
+        required=True,
+        type=_list_type("--wh"),
+        help=f"recurrent weights, e.g. {','.join(map(str, SWEEP_W_HS))}",
     )
     sweep.add_argument(
         "--sequence", default=list(ANCHOR_SEQUENCE), type=_list_type("--sequence"), help=f"default {ANCHOR}"
@@ -290,7 +264,7 @@ def run(argv: Sequence[str]) -> str:
             if args.json:
                 steps = bptt_steps(args.sequence, W_h=args.wh, W_x=args.wx, b=args.b, h_0=args.h0)
                 return json.dumps({"steps": steps})
-            return bptt_text(args.sequence, W_h=args.wh, W_x=args.wx, b=args.b, h_0=args.h0)
+            return bptt_steps_table(args.sequence, W_h=args.wh, W_x=args.wx, b=args.b, h_0=args.h0)
         if args.command == "sweep":
             if args.json:
                 return json.dumps({"rows": sweep_rows(args.sequence, args.wh, W_x=args.wx)})

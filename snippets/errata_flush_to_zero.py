@@ -1,4 +1,4 @@
-from lstmgrad.floats import flush_to_zero_table
+from lstmgrad.present.floats import flush_to_zero_table
 
 # When does a chain reach exactly 0.0? With gradual underflow (the IEEE default), and with
 # flush-to-zero (subnormal results replaced by 0.0, as on many GPUs and in fast-math builds)

@@ -1,4 +1,4 @@
-from lstmgrad.floats import negligible_table
+from lstmgrad.present.floats import negligible_table
 
 # Every local factor equal to 0.7 (the article's example) or 0.1 (about the anchor's);
 # the products are computed by repeated multiplication in each dtype, up to T = 3000

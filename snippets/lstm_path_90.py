@@ -1,4 +1,4 @@
-from lstmgrad.tables import lstm_path_table
+from lstmgrad.present.tables import lstm_path_table
 
 # Same weights, 90 days: the anchor's five prices repeated 18 times
 prices = [100, 102, 105, 103, 108] * 18

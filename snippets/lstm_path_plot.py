@@ -1,4 +1,4 @@
-from lstmgrad.plots import lstm_path_plot
+from lstmgrad.present.plots import lstm_path_plot
 
 # Per step back over 90 days: the RNN's chain against the LSTM's product of forget gates
 prices = [100, 102, 105, 103, 108] * 18

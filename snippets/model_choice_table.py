@@ -1,4 +1,4 @@
-from lstmgrad.tables import model_choice_table
+from lstmgrad.present.tables import model_choice_table
 
 # The article's advice; each Evidence cell links to a measurement once one exists
 evidence = {

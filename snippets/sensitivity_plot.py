@@ -1,4 +1,4 @@
-from lstmgrad.plots import sweep_plot
+from lstmgrad.present.plots import sweep_plot
 
 # dh_5/dh_0 on a fine grid of W_h, the article's eight values marked
 W_hs = [0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5, 2.0]

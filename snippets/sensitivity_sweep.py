@@ -1,4 +1,4 @@
-from lstmgrad.tables import sweep_table
+from lstmgrad.present.tables import sweep_table
 
 # The article's sweep: the whole chain dh_5/dh_0, and h_5, for eight W_h
 W_hs = [0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5, 2.0]

@@ -10,8 +10,8 @@ import pytest
 from test_site import markdown_tables
 
 from lstmgrad.models.rnn import bptt_steps, cumulative_factors, local_factors, scalar_forward
-from lstmgrad.plots import decay_plot
-from lstmgrad.tables import bptt_table, constant_factor_table, lag_table
+from lstmgrad.present.plots import decay_plot
+from lstmgrad.present.tables import bptt_table, constant_factor_table, lag_table
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, ANCHOR_WEIGHTS, repeated_sequence
 
 # Article, "The Vanishing Gradient in RNNs (BPTT)" (and again under "Code"), rows t=5..1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_site import markdown_tables
 
-from lstmgrad.tables import model_choice_table
+from lstmgrad.present.tables import model_choice_table
 
 # Article, "When to Use LSTM vs Other Sequence Models": length, pattern, recommendation
 ARTICLE_ROWS = [

@@ -8,8 +8,8 @@ import pytest
 from test_site import markdown_tables
 
 from lstmgrad.models.rnn import scalar_forward, sweep_rows
-from lstmgrad.plots import sweep_plot
-from lstmgrad.tables import saturation_table, sweep_peak_table, sweep_table
+from lstmgrad.present.plots import sweep_plot
+from lstmgrad.present.tables import saturation_table, sweep_peak_table, sweep_table
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 # Article, "Hyperparameter Sensitivity: Recurrent Weight Wₕ": cumulative_grad_at_t1 (8 decimals), h5 (4)

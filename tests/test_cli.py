@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from lstmgrad import cli, tables
+from lstmgrad import cli
 from lstmgrad.models import rnn
+from lstmgrad.present import tables
+from lstmgrad.studies.article import lstm_path_rows
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +91,7 @@ def test_sweep_and_lstm_json():
     sweep = json.loads(cli.run(["sweep", "--wh", "0.5,0.7", "--json"]))["rows"]
     assert [r["W_h"] for r in sweep] == [0.5, 0.7]
     steps = json.loads(cli.run(["lstm", "--json"]))["steps"]
-    assert steps[0]["cell_path"] == pytest.approx(tables.lstm_path_rows()[0]["cell_path"], rel=0)
+    assert steps[0]["cell_path"] == pytest.approx(lstm_path_rows()[0]["cell_path"], rel=0)
 
 
 def test_help_states_the_cumulative_convention():

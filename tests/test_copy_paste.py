@@ -191,7 +191,7 @@ def reader_venv(tmp_path_factory: pytest.TempPathFactory, built_site: Path, inst
     )
     # The first import compiles the modules and builds matplotlib's font cache; do it once, not in
     # every parallel run.
-    warm = "import lstmgrad.cli, lstmgrad.plots, lstmgrad.present.experiment_plots, matplotlib.pyplot"
+    warm = "import lstmgrad.cli, lstmgrad.present.plots, lstmgrad.present.experiment_plots, matplotlib.pyplot"
     subprocess.run([str(python), "-c", warm], cwd=work, env=env, check=True, timeout=300)
     return {"python": python, "cwd": work, "env": env, "wheel": line["wheel"], "version": line["version"]}
 

@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from lstmgrad.floats import anchor_factors, first_zero, walk_product
 from lstmgrad.models.rnn import bptt_steps, scalar_forward
+from lstmgrad.studies.floats import anchor_factors, first_zero, walk_product
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 X = list(ANCHOR_SEQUENCE)

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from lstmgrad.floats import walk_product
 from lstmgrad.models.rnn import bptt_steps, scalar_forward
-from lstmgrad.tables import constant_chain_table
+from lstmgrad.present.errata import constant_chain_table
+from lstmgrad.studies.floats import walk_product
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, repeated_sequence
 
 X = list(ANCHOR_SEQUENCE)

@@ -1,10 +1,11 @@
 """The explorables (docs/javascripts/explorable.js) against the package, in headless Chromium.
 
-The page's script is a browser copy of `lstmgrad.models.rnn.bptt_steps` and `lstmgrad.tables.lstm_path_rows`.
+The page's script is a browser copy of `lstmgrad.models.rnn.bptt_steps` and
+`lstmgrad.studies.article.lstm_path_rows`.
 These tests move its controls as a reader would (setting a value and sending the input event a
 slider sends) and compare every number it shows with what ``lstmgrad bptt`` and ``lstmgrad lstm``
 print for the same inputs, string for string, at the precision shown. One page load serves many
-cases. The diagrams (lstmgrad/diagrams.py) are checked here too, without a browser.
+cases. The diagrams (lstmgrad/present/diagrams.py) are checked here too, without a browser.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from test_site import markdown_tables
 
 from conftest import ROOT
 from lstmgrad.cli import run
-from lstmgrad.diagrams import lstm_cell_svg, unrolled_rnn_svg
-from lstmgrad.explorable import bptt_explorable, lstm_explorable
-from lstmgrad.tables import bptt_table, lstm_path_table
+from lstmgrad.present.diagrams import lstm_cell_svg, unrolled_rnn_svg
+from lstmgrad.present.explorable import bptt_explorable, lstm_explorable
+from lstmgrad.present.tables import bptt_table, lstm_path_table
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, ANCHOR_WEIGHTS, repeated_sequence
 from snippets import golden_path
 
@@ -505,15 +506,15 @@ def test_javascript_and_python_name_each_other():
     js = (ROOT / "docs/javascripts/explorable.js").read_text()
     for name in (
         "lstmgrad.models.rnn.bptt_steps",
-        "lstmgrad.tables.lstm_path_rows",
+        "lstmgrad.studies.article.lstm_path_rows",
         "tests/test_explorable.py",
     ):
         assert name in js, name
-    from lstmgrad import tables
     from lstmgrad.models import rnn
+    from lstmgrad.studies import article
 
     assert "explorable.js" in (rnn.bptt_steps.__doc__ or "")
-    assert "explorable.js" in (tables.lstm_path_rows.__doc__ or "")
+    assert "explorable.js" in (article.lstm_path_rows.__doc__ or "")
 
 
 def _svg_labels(svg: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from lstmgrad.tables import first_factor_table
+from lstmgrad.present.tables import first_factor_table
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from lstmgrad.models import lstm
-from lstmgrad.tables import forget_retention_table
+from lstmgrad.present.tables import forget_retention_table
 
 
 def sigma(b: float) -> float:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from lstmgrad.floats import walk_product
+from lstmgrad.studies.floats import walk_product
 
 
 def test_article_0_7_to_the_100_is_about_3e_16():

@@ -9,8 +9,9 @@ import pytest
 from test_site import markdown_tables
 
 from lstmgrad.models import lstm
-from lstmgrad.plots import lstm_path_plot
-from lstmgrad.tables import bptt_table, lstm_path_rows, lstm_path_table
+from lstmgrad.present.plots import lstm_path_plot
+from lstmgrad.present.tables import bptt_table, lstm_path_table
+from lstmgrad.studies.article import lstm_path_rows
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 # The chapter's stated weights: every gate 0.01 on x_t and 0.5 on h_{t-1}; b_f = 2, other biases 0

@@ -125,7 +125,7 @@ def _broken_project(tmp_path: Path, snippet_body: str | None) -> Path:
 
 
 def test_snippet_that_raises_fails_the_build_and_names_the_file(tmp_path):
-    raises = "from lstmgrad.tables import forward_table\nprint(forward_table([]))\n"
+    raises = "from lstmgrad.present.tables import forward_table\nprint(forward_table([]))\n"
     config = _broken_project(tmp_path, raises)
     proc = mkdocs_build(config, tmp_path / "site", cwd=tmp_path)
     assert proc.returncode != 0

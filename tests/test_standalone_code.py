@@ -64,7 +64,7 @@ def run_bare(source: str, tmp_path: Path) -> str:
 
 def run_lstmgrad(sequence, W_h, W_x, b, h_0) -> str:
     code = (
-        "from lstmgrad.tables import bptt_table\n"
+        "from lstmgrad.present.tables import bptt_table\n"
         f"print(bptt_table({sequence!r}, W_h={W_h}, W_x={W_x}, b={b}, h_0={h_0}))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -3,14 +3,16 @@
 //
 // This is a second copy of lstmgrad's math, kept for the browser only. It mirrors, operation for
 // operation:
-//   bpttSteps  <- lstmgrad.rnn.bptt_steps (scalar_forward, local_factors, cumulative_factors)
-//   lstmPath   <- lstmgrad.tables.lstm_path_rows (lstmgrad.lstm.forward and lstm.cell_path, H = 1)
-//   repeated   <- lstmgrad.tables.repeated_sequence
+//   bpttSteps  <- lstmgrad.models.rnn.bptt_steps (scalar_forward, local_factors, cumulative_factors)
+//   lstmPath   <- lstmgrad.studies.article.lstm_path_rows (lstmgrad.models.lstm.forward and
+//                 lstm.cell_path, H = 1)
+//   repeated   <- lstmgrad.tasks.anchor.repeated_sequence
 // and prints numbers as Python's format specs do ("{:.4f}", "{:.2e}", "{:g}"), in the columns of
-// `lstmgrad bptt` (lstmgrad.cli.bptt_text) and `lstmgrad lstm --lags` (lstmgrad.tables.lstm_path_table).
+// `lstmgrad bptt` (lstmgrad.present.tables.bptt_steps_table) and `lstmgrad lstm --lags`
+// (lstmgrad.present.tables.lstm_path_table).
 // tests/test_explorable.py drives this file in Chromium and compares every number it shows with
 // those functions' output for the same inputs; change both sides together.
-// The mount points (and their default values) are printed by lstmgrad.explorable.
+// The mount points (and their default values) are printed by lstmgrad.present.explorable.
 (function () {
   "use strict";
 
@@ -21,7 +23,7 @@
 
   // ---- math -------------------------------------------------------------------------------------
 
-  // lstmgrad.rnn.bptt_steps: z_t = W_h h_{t-1} + W_x x_t + b, h_t = tanh(z_t);
+  // lstmgrad.models.rnn.bptt_steps: z_t = W_h h_{t-1} + W_x x_t + b, h_t = tanh(z_t);
   // local_t = W_h (1 - h_t^2) = dh_t/dh_{t-1}; cumulative_t = local_T ... local_t = dh_T/dh_{t-1}.
   function bpttSteps(x, Wh, Wx, b, h0) {
     var T = x.length;
@@ -39,9 +41,9 @@
     return { x: x, z: z, h: h, local: local, cumulative: cumulative };
   }
 
-  // lstmgrad.tables.lstm_path_rows with lstmgrad.lstm.forward for one unit: every gate has input weight
-  // wx and recurrent weight wh; biases b = [b_i, b_f, b_g, b_o]. As in lstm.forward, the sigmoid is
-  // computed as 0.5 tanh(a/2) + 0.5, with the halving folded into the weights and bias.
+  // lstmgrad.studies.article.lstm_path_rows with lstmgrad.models.lstm.forward for one unit: every gate
+  // has input weight wx and recurrent weight wh; biases b = [b_i, b_f, b_g, b_o]. As in lstm.forward,
+  // the sigmoid is computed as 0.5 tanh(a/2) + 0.5, with the halving folded into the weights and bias.
   function lstmPath(x, wx, wh, b) {
     var T = x.length;
     var f = new Float64Array(T), path = new Float64Array(T);
@@ -133,7 +135,7 @@
     return s[0].replace(/0+$/, "").replace(/\.$/, "") + "e" + s[1];
   }
 
-  // lstmgrad.cli._cumulative_cell: 6 decimals, unless that would print a nonzero product as 0.000000
+  // lstmgrad.present.tables._cumulative_cell: 6 decimals, unless that would print a nonzero product as 0.000000
   function cumulativeCell(v) {
     var s = fixed(v, 6);
     return /^-?0\.0+$/.test(s) && v !== 0 ? expo(v, 2) : s;

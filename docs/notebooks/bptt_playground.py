@@ -23,8 +23,8 @@
 # %%
 from IPython.display import HTML, Markdown, display
 
-from lstmgrad.plots import decay_plot
-from lstmgrad.tables import bptt_table, forward_table
+from lstmgrad.present.plots import decay_plot
+from lstmgrad.present.tables import bptt_table, forward_table
 from lstmgrad.tasks.anchor import repeated_sequence
 
 sequence = [100, 102, 105, 103, 108]  # x_t: closing prices

@@ -23,8 +23,8 @@
 # %%
 from IPython.display import HTML, Markdown, display
 
-from lstmgrad.plots import lstm_path_plot
-from lstmgrad.tables import lstm_path_table
+from lstmgrad.present.plots import lstm_path_plot
+from lstmgrad.present.tables import lstm_path_table
 from lstmgrad.tasks.anchor import repeated_sequence
 
 days = 90  # the anchor's five prices, repeated to this many days

@@ -75,9 +75,7 @@ def weight_grads(dz: np.ndarray, h_tm: np.ndarray, x: np.ndarray) -> tuple[np.nd
 
     ``dz`` (T, *S, B, rows) is dL/d(pre-activation); returns dL/dW_x, dL/dW_h and dL/db.
     """
-    T = dz.shape[0]
-    *S, B, rows = dz.shape[1:]
-    S = tuple(S)
+    T, S, (B, rows) = dz.shape[0], dz.shape[1:-2], dz.shape[-2:]
     flat = np.moveaxis(dz, 0, -3).reshape(S + (T * B, rows))
     h_prev = np.moveaxis(h_tm[:-1], 0, -3).reshape(S + (T * B, h_tm.shape[-1]))
     x_tm = np.moveaxis(x, -2, -3).reshape(S + (T * B, x.shape[-1]))

@@ -1,7 +1,7 @@
 """Plots for the site: each function returns an SVG document as a string.
 
-The data comes from the same functions that make the tables, so a plot cannot
-disagree with the table beside it. Output is deterministic (fixed hash salt, no
+The data comes from `lstmgrad.studies.article`, the same functions that make the tables, so a
+plot cannot disagree with the table beside it. Output is deterministic (fixed hash salt, no
 date, no creator) and carries alt text for screen readers.
 """
 
@@ -13,9 +13,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from lstmgrad.models.rnn import bptt_steps, sweep_rows
+from lstmgrad.models.rnn import sweep_rows
 from lstmgrad.present.figures import style, svg_text
-from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
+from lstmgrad.studies.article import SWEEP_W_HS, at_lags, chain_back, lstm_path_rows, sweep_peak, w_h_grid
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, repeated_sequence
 
 
 def _figure() -> tuple[Figure, plt.Axes]:
@@ -32,16 +33,16 @@ def decay_plot(
     h_0: float = 0.0,
     reference: float = 0.7,
 ) -> str:
-    """Log-scale plot of dh_T/dh_{T-k} against k steps back, beside a constant factor ``reference``."""
-    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
-    T = len(steps)
-    back = np.arange(1, T + 1)
-    # k steps back from T is the product of the last k local factors: row t = T-k+1
-    chain = np.array([steps[T - k]["cumulative"] for k in back])
+    """Log-scale plot of dh_T/dh_{T-k} against k steps back, beside a constant factor ``reference``.
+
+    The data is `lstmgrad.studies.article.chain_back`'s (``docs/bptt.md``).
+    """
+    c = chain_back(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0, reference=reference)
+    T, back, chain = c.T, c.lags, c.chain
     with style():
         fig, ax = _figure()
         ax.semilogy(back, chain, "o-", color="C0", label=rf"anchor RNN ($W_h$ = {W_h:g})")
-        ax.semilogy(back, reference**back, "s--", color="C1", label=f"constant factor {reference:g} per step")
+        ax.semilogy(back, c.reference, "s--", color="C1", label=f"constant factor {reference:g} per step")
         ax.set_xlabel("steps back from the last state, k")
         ax.set_ylabel(rf"$\partial h_{{{T}}} / \partial h_{{{T}-k}}$ (log scale)")
         ax.set_xticks(back)
@@ -49,22 +50,26 @@ def decay_plot(
     alt = (
         f"Log-scale line chart: the gradient factor reaching k steps back, for k = 1 to {T}. "
         f"The anchor RNN's product falls from {chain[0]:.3g} at k = 1 to {chain[-1]:.2g} at k = {T}; "
-        f"a constant factor of {reference:g} per step only falls to {reference**T:.3g}."
+        f"a constant factor of {reference:g} per step only falls to {c.reference[-1]:.3g}."
     )
     return svg_text(fig, alt)
 
 
 def sweep_plot(
     sequence: Sequence[float] = ANCHOR_SEQUENCE,
-    W_hs: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5, 2.0),
+    W_hs: Sequence[float] = SWEEP_W_HS,
     fine: Sequence[float] | None = None,
     W_x: float = 0.01,
 ) -> str:
-    """dh_T/dh_0 against W_h on a fine grid (line), the coarse sweep ``W_hs`` marked, and the peak."""
-    grid = np.round(np.arange(0.02, 3.0001, 0.02), 2) if fine is None else np.asarray(fine, dtype=float)
-    curve = np.array([r["cumulative"] for r in sweep_rows(sequence, grid, W_x=W_x)])
+    """dh_T/dh_0 against W_h on a fine grid (line), the coarse sweep ``W_hs`` marked, and the peak.
+
+    ``fine`` defaults to W_h = 0.02, 0.04, ..., 3; the data is `lstmgrad.studies.article.sweep_peak`'s
+    (``docs/sensitivity.md``).
+    """
+    grid = w_h_grid(0.02, 3.0, 0.02) if fine is None else np.asarray(fine, dtype=float)
+    rows, peak = sweep_peak(sequence, grid, W_x=W_x)
+    curve = np.array([r["cumulative"] for r in rows])
     marks = np.array([r["cumulative"] for r in sweep_rows(sequence, W_hs, W_x=W_x)])
-    peak = int(np.argmax(curve))
     with style():
         fig, ax = _figure()
         ax.semilogy(grid, curve, "-", color="C0", label="fine sweep")
@@ -93,17 +98,15 @@ def lstm_path_plot(
     """Log-scale plot, per step back: the RNN's chain dh_T/dh_{T-k} against the LSTM cell path prod f.
 
     ``sequence`` defaults to 90 days of the anchor's prices, repeated; the gate settings are
-    those of `lstmgrad.tables.lstm_path_rows` (other biases 0).
+    those of `lstmgrad.studies.article.lstm_path_rows` (other biases 0), as in ``docs/lstm.md``.
     """
-    from lstmgrad.tables import lstm_path_rows
-    from lstmgrad.tasks.anchor import repeated_sequence
-
     seq = repeated_sequence(90) if sequence is None else sequence
     rows = lstm_path_rows(seq, W_h=W_h, W_x=W_x, lstm_w_x=lstm_w_x, lstm_w_h=lstm_w_h, b_f=b_f)
     T = len(rows)
-    back = np.arange(1, T + 1)
-    rnn = np.array([rows[T - k]["rnn_chain"] for k in back])
-    cell = np.array([rows[T - k]["cell_path"] for k in back])
+    picked = at_lags(rows, range(1, T + 1))
+    back = [k for k, _ in picked]
+    rnn = np.array([r["rnn_chain"] for _, r in picked])
+    cell = np.array([r["cell_path"] for _, r in picked])
     every = max(1, T // 10)
     with style():
         fig, ax = _figure()

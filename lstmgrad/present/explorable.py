@@ -2,7 +2,7 @@
 
 ``docs/javascripts/explorable.js`` finds these elements in the browser and draws sliders, tables
 and drawings in them. That file is a browser copy of `lstmgrad.models.rnn.bptt_steps` and
-`lstmgrad.tables.lstm_path_rows`; ``tests/test_explorable.py`` sets its controls to many values and
+`lstmgrad.studies.article.lstm_path_rows`; ``tests/test_explorable.py`` sets its controls to many values and
 compares every number it shows with ``lstmgrad bptt`` and ``lstmgrad lstm`` for the same inputs.
 
 With JavaScript off the element keeps the note printed here, and the page's static tables stay.
@@ -57,7 +57,8 @@ def lstm_explorable(
     b_g: float = 0.0,
     b_o: float = 0.0,
 ) -> str:
-    """The LSTM chapter's explorable: a forget-bias slider over `lstmgrad.tables.lstm_path_rows`'s setting.
+    """The LSTM chapter's explorable: a forget-bias slider over the setting of
+    `lstmgrad.studies.article.lstm_path_rows`.
 
     The arguments are those of `lstm_path_rows`; the reader moves ``b_f`` and the length T (the
     sequence repeated, as `lstmgrad.tasks.anchor.repeated_sequence` does).

@@ -10,19 +10,21 @@ It can stop mattering long before it stops existing:
   under flush-to-zero, which replaces every subnormal result by 0.0, it reaches 0.0
   as soon as it leaves the normal range.
 
-Everything is measured by doing the arithmetic in the dtype, step by step.
+Everything is measured by doing the arithmetic in the dtype, step by step. Shown on the
+Limitations page (``docs/limitations.md``) and in the errata (``docs/errata.md``);
+`lstmgrad.present.floats` formats the numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from lstmgrad.checks import as_float
 from lstmgrad.models.rnn import local_factors, scalar_forward
-from lstmgrad.present.markdown import markdown_table
 from lstmgrad.tasks.anchor import ANCHOR_WEIGHTS, repeated_sequence
 
 #: The two float types the site measures.
@@ -50,7 +52,10 @@ class ProductWalk:
 
 
 def walk_product(factor: float, dtype: type[np.floating], max_steps: int = 3000) -> ProductWalk:
-    """Multiply 1 by ``factor`` ``max_steps`` times in ``dtype`` and record when each threshold is crossed."""
+    """Multiply 1 by ``factor`` ``max_steps`` times in ``dtype`` and record when each threshold is crossed.
+
+    Shown on the Limitations page (``docs/limitations.md``) and in the errata (``docs/errata.md``).
+    """
     factor = as_float("factor", factor)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor must be between 0 and 1 (a shrinking product), got {factor!r}")
@@ -92,72 +97,6 @@ def walk_product(factor: float, dtype: type[np.floating], max_steps: int = 3000)
     )
 
 
-def _step(T: int | None) -> str:
-    return "never" if T is None else str(T)
-
-
-def negligible_table(factors: tuple[float, ...] = (0.7, 0.1), max_steps: int = 3000) -> str:
-    """Markdown table: for each factor and dtype, from which T the lag-T term no longer moves the sum."""
-    rows = []
-    for factor in factors:
-        for dtype in DTYPES:
-            w = walk_product(factor, dtype, max_steps)
-            cells = [f"{factor:g}", w.dtype, f"{w.eps:.2g}", f"{w.at_100:.2g}"]
-            rows.append([*cells, _step(w.below_eps), _step(w.negligible)])
-    header = ["factor", "dtype", "eps", "factor^100"]
-    header += ["first T with factor^T < eps", "first T the sum ignores it"]
-    return markdown_table(header, rows)
-
-
-def underflow_table(factors: tuple[float, ...] = (0.7, 0.1), max_steps: int = 3000) -> str:
-    """Markdown table: for each factor and dtype, when ``factor**T`` goes subnormal, hits 0.0, or sticks."""
-    rows = []
-    for factor in factors:
-        for dtype in DTYPES:
-            w = walk_product(factor, dtype, max_steps)
-            rows.append(
-                [
-                    f"{factor:g}",
-                    w.dtype,
-                    _step(w.subnormal),
-                    _step(w.zero),
-                    _step(w.stuck),
-                    f"{w.final:.2g}",
-                ]
-            )
-    header = [
-        "factor",
-        "dtype",
-        "first T subnormal",
-        "first T exactly 0.0",
-        "stuck from T",
-        f"factor^T at T={max_steps}",
-    ]
-    return markdown_table(header, rows)
-
-
-def not_zero_table(factor: float = 0.7, max_steps: int = 3000) -> str:
-    """Markdown table: ``factor**100`` in each dtype, against 0.0, against 1, and the first T it is 0.0."""
-    rows = []
-    for dtype in DTYPES:
-        w = walk_product(factor, dtype, max_steps)
-        p = dtype(w.at_100)
-        rows.append(
-            [
-                w.dtype,
-                f"{w.at_100:.2e}",
-                "yes" if p == 0 else "no",
-                f"{float(np.finfo(dtype).tiny):.2e}",
-                "yes" if dtype(dtype(1.0) + p) == dtype(1.0) else "no",
-                _step(w.zero),
-            ]
-        )
-    f = f"{factor:g}"
-    header = ["dtype", f"{f}^100", "== 0.0?", "smallest normal"]
-    header += [f"1 + {f}^100 == 1?", f"first T with {f}^T == 0.0"]
-    return markdown_table(header, rows)
-
-
 def first_zero(
     factors: Sequence[float], dtype: type[np.floating], flush_to_zero: bool = False
 ) -> tuple[int | None, int | None]:
@@ -165,7 +104,8 @@ def first_zero(
 
     With ``flush_to_zero`` every subnormal result is replaced by 0.0, as FTZ hardware modes
     (common on GPUs and in fast-math builds) do, so the product never goes subnormal and
-    reaches 0.0 the step it would have left the normal range.
+    reaches 0.0 the step it would have left the normal range. Shown in the errata
+    (``docs/errata.md``) through `flush_to_zero_rows`.
     """
     tiny = np.finfo(dtype).tiny
     power = dtype(1.0)
@@ -185,31 +125,53 @@ def first_zero(
 def anchor_factors(steps: int) -> list[float]:
     """The anchor RNN's local factors, newest first, over its five prices repeated to ``steps`` days.
 
-    The product of the first k of them is the lag-k chain dh_T/dh_{T-k}.
+    The product of the first k of them is the lag-k chain dh_T/dh_{T-k}. Shown in the errata
+    (``docs/errata.md``) through `flush_to_zero_rows`.
     """
     trace = scalar_forward(repeated_sequence(steps), W_h=ANCHOR_WEIGHTS["W_h"], W_x=ANCHOR_WEIGHTS["W_x"])
     return [float(v) for v in local_factors(trace)[::-1]]
 
 
-def flush_to_zero_table(factors: tuple[float, ...] = (0.7, 0.1), max_steps: int = 3000) -> str:
-    """Markdown table: when a chain reaches exactly 0.0, with gradual underflow and with flush-to-zero.
+def not_zero(factor: float = 0.7, max_steps: int = 3000) -> list[dict[str, Any]]:
+    """``factor**100`` in each dtype of `DTYPES`, against 0.0 and against 1, one record per dtype.
 
-    One row per chain and dtype: constant chains of each of ``factors``, and the anchor RNN's
-    own local factors (its five prices repeated), all followed up to ``max_steps`` steps.
+    Keys: ``dtype``, ``at_100``, ``is_zero`` (it equals 0.0), ``tiny`` (the smallest normal
+    number), ``one_absorbs`` (1 + it == 1 in the dtype) and ``zero`` (the first T with
+    ``factor**T == 0.0``, None if not within ``max_steps``). Shown in the errata (``docs/errata.md``).
     """
-    chains = [(f"{f:g} at every step", [f] * max_steps) for f in factors]
-    chains.append(("the anchor's own factors (its prices repeated)", anchor_factors(max_steps)))
+    rows = []
+    for dtype in DTYPES:
+        w = walk_product(factor, dtype, max_steps)
+        p = dtype(w.at_100)
+        rows.append(
+            {
+                "dtype": w.dtype,
+                "at_100": w.at_100,
+                "is_zero": bool(p == 0),
+                "tiny": float(np.finfo(dtype).tiny),
+                "one_absorbs": bool(dtype(dtype(1.0) + p) == dtype(1.0)),
+                "zero": w.zero,
+            }
+        )
+    return rows
+
+
+def flush_to_zero_rows(factors: Sequence[float] = (0.7, 0.1), max_steps: int = 3000) -> list[dict[str, Any]]:
+    """When a chain reaches exactly 0.0, with gradual underflow and with flush-to-zero.
+
+    One record per chain and dtype: constant chains of each of ``factors`` (``chain`` is the
+    factor), and the anchor RNN's own local factors (``chain`` is ``"anchor"``), all followed up
+    to ``max_steps`` steps. Keys: ``chain``, ``dtype``, ``subnormal`` and ``gradual`` (from
+    `first_zero`) and ``flushed`` (the first T at 0.0 under flush-to-zero).
+    Shown in the errata (``docs/errata.md``).
+    """
+    chains: list[tuple[float | str, list[float]]] = [(f, [f] * max_steps) for f in factors]
+    chains.append(("anchor", anchor_factors(max_steps)))
     rows = []
     for name, chain in chains:
         for dtype in DTYPES:
             subnormal, gradual = first_zero(chain, dtype)
             _, flushed = first_zero(chain, dtype, flush_to_zero=True)
-            rows.append([name, np.dtype(dtype).name, _step(subnormal), _step(gradual), _step(flushed)])
-    header = [
-        "chain",
-        "dtype",
-        "first T subnormal",
-        "first T exactly 0.0, gradual underflow",
-        "first T exactly 0.0, flush-to-zero",
-    ]
-    return markdown_table(header, rows)
+            row = {"chain": name, "dtype": np.dtype(dtype).name, "subnormal": subnormal}
+            rows.append({**row, "gradual": gradual, "flushed": flushed})
+    return rows

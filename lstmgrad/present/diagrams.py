@@ -1,12 +1,12 @@
 """Diagrams for the site, drawn from the package's numbers: each function returns an inline SVG string.
 
 `unrolled_rnn_svg` labels every backward arrow of the unrolled RNN with its local factor from
-`lstmgrad.models.rnn.bptt_steps`, printed as `lstmgrad.tables.bptt_table` prints it; `lstm_cell_svg` marks
-the LSTM cell's additive cell-state path and states the worked example's forget gates from
-`lstmgrad.tables.lstm_path_rows`. Snippets print them into the pages at build time and golden
-copies pin them, so a diagram cannot disagree with the table beside it. Colours are fixed (the
-site's stylesheet puts build-time SVGs on white in the dark palette), and each carries a title
-and an aria-label for screen readers.
+`lstmgrad.models.rnn.bptt_steps`, printed as `lstmgrad.present.tables.bptt_table` prints it
+(``docs/bptt.md``); `lstm_cell_svg` marks the LSTM cell's additive cell-state path and states the
+worked example's forget gates from `lstmgrad.studies.article.lstm_path_rows` (``docs/lstm.md``).
+Snippets print them into the pages at build time and golden copies pin them, so a diagram cannot
+disagree with the table beside it. Colours are fixed (the site's stylesheet puts build-time SVGs
+on white in the dark palette), and each carries a title and an aria-label for screen readers.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from lstmgrad.models.rnn import bptt_steps
 from lstmgrad.present.markdown import _sub
-from lstmgrad.tables import lstm_path_rows
+from lstmgrad.studies.article import lstm_path_rows
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 INK = "#212121"
@@ -157,7 +157,7 @@ def lstm_cell_svg(
 
     A line under the cell gives the chapter's worked example (every gate ``lstm_w_x`` on x_t,
     ``lstm_w_h`` on h_{t-1}, forget bias ``b_f``, over ``sequence``): the range of its forget
-    gates and their product, the cell path, from `lstmgrad.tables.lstm_path_rows`.
+    gates and their product, the cell path, from `lstmgrad.studies.article.lstm_path_rows`.
     """
     rows = lstm_path_rows(sequence, lstm_w_x=lstm_w_x, lstm_w_h=lstm_w_h, b_f=b_f)
     T = len(rows)
