@@ -176,7 +176,10 @@ def test_init_options():
         assert all(np.array_equal(stack[k][1], alone[k]) for k in alone), kind
 
 
-def test_crash_cell_reports_every_seed():
-    out = crash_cell("lstm", 5, [0, 1], H=4, budget=64)
+def test_crash_cell_reports_every_seed_and_honours_stop_at():
+    out = crash_cell("lstm", 5, [0, 1], H=4, budget=640, stop_at=0.5)
     assert set(out) >= {"accuracy", "sequences", "to_95", "max_grad_norm", "final_loss", "grad_loss_init"}
     assert all(len(v) == 2 for v in out.values())
+    assert out["sequences"] == [20 * 32, 20 * 32]  # stopped at the first check (every 20 updates)
+    never = crash_cell("lstm", 5, [0, 1], H=4, budget=640, stop_at=2.0)
+    assert never["sequences"] == [640, 640]

@@ -67,9 +67,8 @@ def crash_cell(
     P0 = init_params(kind, H, 1, seeds, b_f=b_f, init=init, sigma_max=sigma_max, T=T)
     P = {k: v.copy() for k, v in P0.items()}
     held_out = seed_batches(seeds, 1, 128, L, scale)()
-    run = fit(
-        kind, P, seed_batches(seeds, 0, B, L, scale), held_out, budget // B, lr, clip, desc=f"{kind} L={L}"
-    )
+    draw = seed_batches(seeds, 0, B, L, scale)
+    run = fit(kind, P, draw, held_out, budget // B, lr, clip, stop_at=stop_at, desc=f"{kind} L={L}")
     test = seed_batches(seeds, 2, 512, L, scale)()
     out: dict[str, list[Any]] = {
         "accuracy": _floats(accuracy(kind, P, test)),
