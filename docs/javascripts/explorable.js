@@ -56,7 +56,7 @@
         a += h * (wh * scale[k]); // + W_h h_{t-1}
         gate[k] = Math.tanh(a) * scale[k] + offset[k];
       }
-      C = gate[1] * C + gate[0] * gate[2]; // C_t = f_t C_{t-1} + i_t g_t
+      C = gate[1] * C + gate[0] * gate[2]; // C_t = f_t C_{t-1} + i_t C~_t
       h = gate[3] * Math.tanh(C); // h_t = o_t tanh(C_t)
       f[t] = gate[1];
     }
