@@ -27,7 +27,7 @@ HEAT_T = (5, 20, 100)
 
 def exploding_grid() -> np.ndarray:
     """|dh_T/dh_0| of the scalar RNN on the heatmap grid, shape (len(HEAT_T), W_h, scale)."""
-    from lstmgrad.sweeps import scalar_sweep
+    from lstmgrad.studies.sweeps import scalar_sweep
 
     return np.abs(scalar_sweep(HEAT_W_H, HEAT_SCALE, list(HEAT_T)))
 
