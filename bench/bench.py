@@ -662,6 +662,11 @@ def report(r: dict) -> str:
             f"| rebuild after editing `{bld['touched']}` | only the affected snippets re-run | {wall(code)}; "
             f"{cache(code)} | `make bench` |",
         ]
+    if "build" not in r and "training" in r:  # --no-build
+        lines.append(
+            "| `make docs`, its rebuilds and `make test` | — | not timed in this run (`--no-build`) "
+            "| `make bench` |"
+        )
     if "build" in r and "tests" not in r:
         lines.append("| `make test` | ≤ 120 s | not timed in this run (`--no-tests`) | `make bench` |")
     if "tests" in r:
