@@ -34,7 +34,7 @@ experiments: install  ## train every experiment -> lstmgrad/results/*.json (comm
 goldens: install  ## rewrite tests/goldens/ from fresh snippet runs (ONLY="a b" for some); review with `git diff tests/goldens`
 	$(PY) tests/snippets.py $(ONLY)
 
-bench: install  ## benchmarks (LSTM step vs torch, GEMM limit, sweeps, build and test times) -> bench/results.md
+bench: install  ## benchmarks (crash-task training and layer steps vs torch, GEMM limit, sweeps, build and test times) -> bench/results.md
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[crosscheck]'
 	$(PY) bench/bench.py
 

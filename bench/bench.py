@@ -1,7 +1,7 @@
 """Benchmarks for lstmgrad (``make bench``): medians and ratios, taken side by side in one run.
 
     .venv/bin/python bench/bench.py               # everything; writes bench/results.md
-    .venv/bin/python bench/bench.py --quick       # LSTM, GEMM and sweeps only (about 20 s)
+    .venv/bin/python bench/bench.py --quick       # steps, GEMM and sweeps only (about a minute)
 
 Timings are measurements of this machine on this day, not pinned values: nothing
 asserts them. Each contest alternates its contestants round by round, so a noisy
@@ -33,18 +33,28 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lstmgrad import lstm, sweeps  # noqa: E402
+from lstmgrad.models import gru, lstm, rnn  # noqa: E402
+from lstmgrad.studies import sweeps  # noqa: E402
+from lstmgrad.tasks.crash import PREFIX, seed_batches  # noqa: E402
+from lstmgrad.train.loop import fit  # noqa: E402
+from lstmgrad.train.params import GATES, init_params  # noqa: E402
 
 # ------------------------------------------------------------------------------ timing
 
 
 def interleaved(
-    contestants: dict[str, Callable[[], object]], rounds: int, inner: dict[str, int] | None = None
+    contestants: dict[str, Callable[[], object]],
+    rounds: int,
+    inner: dict[str, int] | None = None,
+    warm_up: bool = True,
 ):
-    """Seconds per call of each contestant, ``rounds`` rounds, contestants alternating within each."""
+    """Seconds per call of each contestant, ``rounds`` rounds, contestants alternating within each.
+
+    ``warm_up=False`` skips the untimed first call of each (the caller warmed them up more cheaply).
+    """
     inner = inner or {}
     times: dict[str, list[float]] = {name: [] for name in contestants}
-    for fn in contestants.values():  # warm-up: caches, allocator, torch's first-call setup
+    for fn in contestants.values() if warm_up else ():  # caches, allocator, torch's first-call setup
         fn()
     for _ in range(rounds):
         for name, fn in contestants.items():
@@ -63,56 +73,80 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1e3:.2f} ms"
 
 
-# ------------------------------------------------------------------ (a) LSTM vs torch
+# ------------------------------------------------- (a) one step of each layer vs torch
 
 B, T, D, H = 64, 100, 1, 32
+KINDS = ("lstm", "gru", "rnn")
+LAYERS = {"lstm": lstm, "gru": gru, "rnn": rnn}
+#: Elementwise operations per hidden unit and time step, forward plus backward, counted from
+#: each layer's code with every tanh as one (an underestimate of its real cost): the LSTM about
+#: 20 forward and 30 backward, the GRU about 20 and 20, the RNN 2 (add, tanh) and 3.
+ELEMENTWISE = {"lstm": 50, "gru": 40, "rnn": 5}
 
 
-def lstm_problem(seed: int = 0, batch: int = B):
+def step_problem(kind: str = "lstm", seed: int = 0, batch: int = B) -> dict:
     """Inputs, PyTorch-style initial weights, and dL/dh_T for L = sum(dh * h_T)."""
     rng = np.random.default_rng(seed)
     k = 1.0 / np.sqrt(H)
-    return {
+    rows = GATES[kind] * H
+    p = {
         "x": rng.standard_normal((batch, T, D)),
-        "W_x": rng.uniform(-k, k, (4 * H, D)),
-        "W_h": rng.uniform(-k, k, (4 * H, H)),
-        "b": rng.uniform(-k, k, 4 * H),
+        "W_x": rng.uniform(-k, k, (rows, D)),
+        "W_h": rng.uniform(-k, k, (rows, H)),
+        "b_x" if kind == "gru" else "b": rng.uniform(-k, k, rows),
         "dh": rng.standard_normal((batch, H)),
     }
+    if kind == "gru":
+        p["b_h"] = rng.uniform(-k, k, rows)
+    return p
 
 
-def lstm_step_flops() -> dict[str, float]:
+def step_flops(kind: str = "lstm") -> dict[str, float]:
     """FLOPs of one forward+backward step (multiply and add counted separately).
 
-    matmuls: forward x W_x^T and h W_h^T; backward dA W_h (to h_{t-1}), dA^T h and dA^T x
-    (weight gradients). elementwise: about 20 operations per hidden unit forward and 30
-    backward, counting each tanh as one (an underestimate of its real cost).
+    matmuls, with G gate blocks (lstm 4, gru 3, rnn 1): forward x W_x^T and h W_h^T; backward
+    dA W_h (to h_{t-1}), dA^T h and dA^T x (weight gradients). elementwise: `ELEMENTWISE`.
     """
-    matmul = 2 * T * B * 4 * H * (D + H) + 2 * T * B * 4 * H * (H + H + D)
-    elementwise = 50 * T * B * H
+    G = GATES[kind]
+    matmul = 2 * T * B * G * H * (D + H) + 2 * T * B * G * H * (H + H + D)
+    elementwise = ELEMENTWISE[kind] * T * B * H
     return {"matmul": matmul, "elementwise": elementwise, "total": matmul + elementwise}
 
 
-def bench_lstm(rounds: int) -> dict:
+def _torch_layer(kind: str, p: dict, dtype):
+    """``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` (tanh) holding the weights of ``p``."""
     import torch
 
-    torch.set_num_threads(1)
-    p = lstm_problem()
-
-    def step_lstmgrad(p=p):
-        trace = lstm.forward(p["x"], p["W_x"], p["W_h"], p["b"])
-        return lstm.backward(trace, p["dh"])
-
-    # the same step on a batch of one: almost no arithmetic, so its time is numpy's
-    # per-call overhead, paid once per operation per time step whatever the batch
-    p_one = lstm_problem(batch=1)
-
-    model = torch.nn.LSTM(D, H, batch_first=True, dtype=torch.float64)
+    cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[kind]
+    model = cls(p["W_x"].shape[-1], p["W_h"].shape[-1], batch_first=True, dtype=dtype)
     with torch.no_grad():
         model.weight_ih_l0.copy_(torch.from_numpy(p["W_x"]))
         model.weight_hh_l0.copy_(torch.from_numpy(p["W_h"]))
-        model.bias_ih_l0.copy_(torch.from_numpy(p["b"]))
-        model.bias_hh_l0.zero_()
+        model.bias_ih_l0.copy_(torch.from_numpy(p["b_x" if kind == "gru" else "b"]))
+        if kind == "gru":
+            model.bias_hh_l0.copy_(torch.from_numpy(p["b_h"]))
+        else:  # lstmgrad's LSTM and RNN have one bias, torch's two only ever appear summed
+            model.bias_hh_l0.zero_()
+    return model
+
+
+def bench_step(kind: str, rounds: int) -> dict:
+    """One forward+backward step of ``kind`` in float64, lstmgrad against torch, same weights."""
+    import torch
+
+    torch.set_num_threads(1)
+    layer = LAYERS[kind]
+    p = step_problem(kind)
+    weights = [n for n in p if n not in ("x", "dh")]
+
+    def step_lstmgrad(p=p):
+        trace = layer.forward(p["x"], **{n: p[n] for n in weights})
+        return layer.backward(trace, p["dh"])
+
+    # the same step on a batch of one: almost no arithmetic, so its time is numpy's
+    # per-call overhead, paid once per operation per time step whatever the batch
+    p_one = step_problem(kind, batch=1)
+    model = _torch_layer(kind, p, torch.float64)
     x_t, dh_t = torch.from_numpy(p["x"]), torch.from_numpy(p["dh"])
 
     def step_torch():
@@ -123,11 +157,11 @@ def bench_lstm(rounds: int) -> dict:
     # same step, same numbers: the gradients must agree before the times mean anything
     grads = step_lstmgrad()
     step_torch()
-    agree = max(
-        float(np.max(np.abs(grads["W_h"] - model.weight_hh_l0.grad.numpy()))),
-        float(np.max(np.abs(grads["W_x"] - model.weight_ih_l0.grad.numpy()))),
-        float(np.max(np.abs(grads["b"] - model.bias_ih_l0.grad.numpy()))),
-    )
+    torch_grads = {"W_x": model.weight_ih_l0, "W_h": model.weight_hh_l0}
+    torch_grads["b_x" if kind == "gru" else "b"] = model.bias_ih_l0
+    if kind == "gru":
+        torch_grads["b_h"] = model.bias_hh_l0
+    agree = max(float(np.max(np.abs(grads[n] - w.grad.numpy()))) for n, w in torch_grads.items())
     times = interleaved(
         {"lstmgrad": step_lstmgrad, "torch": step_torch, "batch1": lambda: step_lstmgrad(p_one)}, rounds
     )
@@ -146,21 +180,19 @@ def bench_lstm(rounds: int) -> dict:
 
 
 def bench_gemm(rounds: int, n: int = 1024) -> dict:
+    """The large-GEMM rate, and the rate of each layer's own per-step product (B, H) @ (H, G·H)."""
     rng = np.random.default_rng(1)
     a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
     out = np.empty((n, n))
-    # the LSTM's own per-step product, (B, H) @ (H, 4H), a hundred times per call
-    h, W = rng.standard_normal((B, H)), rng.standard_normal((H, 4 * H))
-    small = np.empty((B, 4 * H))
-
-    def step_products():
-        for _ in range(100):
-            np.matmul(h, W, out=small)
-
-    times = interleaved({"gemm": lambda: np.matmul(a, b, out=out), "small": step_products}, rounds)
+    h = rng.standard_normal((B, H))
+    contestants = {"gemm": lambda: np.matmul(a, b, out=out)}
+    for kind in KINDS:  # a hundred per-step products per call
+        W, small = rng.standard_normal((H, GATES[kind] * H)), np.empty((B, GATES[kind] * H))
+        contestants[kind] = lambda W=W, small=small: [np.matmul(h, W, out=small) for _ in range(100)]
+    times = interleaved(contestants, rounds)
     t = median(times["gemm"])
-    small_rate = 100 * 2 * B * H * 4 * H / median(times["small"])
-    return {"n": n, "seconds": t, "flops_per_s": 2 * n**3 / t, "small_flops_per_s": small_rate}
+    small_rates = {kind: 100 * 2 * B * H * GATES[kind] * H / median(times[kind]) for kind in KINDS}
+    return {"n": n, "seconds": t, "flops_per_s": 2 * n**3 / t, "small_flops_per_s": small_rates}
 
 
 # ------------------------------------------------------------------------ (c) sweeps
@@ -194,14 +226,203 @@ def bench_sweeps(rounds: int) -> dict:
             "max_rel_diff": rel,
         }
     # the matrix sweep's spectral norms: one 8x8 SVD per grid point and recorded T, the same
-    # LAPACK call per matrix in both versions
-    stack = np.random.default_rng(2).standard_normal((len(g["W_h"]), len(g["scale"]), 8, 8))
-    norms = interleaved({"norms": lambda: np.linalg.norm(stack, ord=2, axis=(-2, -1))}, rounds)
-    out["matrix (H=8)"]["norms_s"] = len(g["T"]) * median(norms["norms"])
+    # LAPACK routine per matrix in both versions (the vectorised sweep makes one batched call)
+    stack = np.random.default_rng(2).standard_normal((len(g["T"]), len(g["W_h"]), len(g["scale"]), 8, 8))
+    norms = interleaved({"norms": lambda: np.linalg.svd(stack, compute_uv=False)}, rounds)
+    out["matrix (H=8)"]["norms_s"] = median(norms["norms"])
     return out
 
 
-# ------------------------------------------------------------------------- (d) build
+# ------------------------------------------------------- (d) crash-task training vs torch
+
+#: The crash-task cell of the Experiments page, without its early stop: LSTM, width 16, lag 90,
+#: batches of 32, 256 Adam updates at lr 1e-2 with clipping at 1, held-out accuracy on 128
+#: sequences every 20 updates, three seeds.
+TRAIN = {"H": 16, "L": 90, "B": 32, "steps": 256, "lr": 1e-2, "clip": 1.0, "eval_every": 20, "held_out": 128}
+TRAIN_SEEDS = [0, 1, 2]
+
+
+def training_problem(dtype, steps: int = TRAIN["steps"]) -> dict:
+    """The initial parameters (seed-stacked), every training batch and the held-out batch, in ``dtype``."""
+    c = TRAIN
+    draw = seed_batches(TRAIN_SEEDS, 0, c["B"], c["L"])
+    batches = [tuple(a.astype(dtype) for a in draw()) for _ in range(steps)]
+    held_out = tuple(a.astype(dtype) for a in seed_batches(TRAIN_SEEDS, 1, c["held_out"], c["L"])())
+    P0 = init_params("lstm", c["H"], 1, TRAIN_SEEDS, T=c["L"] + PREFIX, dtype=dtype)
+    return {"P0": P0, "batches": batches, "held_out": held_out}
+
+
+def train_lstmgrad(prob: dict) -> list[list[float]]:
+    """`lstmgrad.train.loop.fit` on the stack of seeds; ``stop_at=2.0``: no seed stops early.
+    Returns the training loss of every update, [step][seed]."""
+    c = TRAIN
+    P = {k: v.copy() for k, v in prob["P0"].items()}
+    batches = iter(prob["batches"])
+    run = fit(
+        "lstm",
+        P,
+        lambda: next(batches),
+        prob["held_out"],
+        len(prob["batches"]),
+        c["lr"],
+        c["clip"],
+        eval_every=c["eval_every"],
+        stop_at=2.0,
+    )
+    return run.curve
+
+
+def torch_training_problem(prob: dict) -> dict:
+    """`training_problem`'s arrays as torch tensors (converted once, outside the timing)."""
+    import torch
+
+    return {
+        "P0": prob["P0"],
+        "batches": [tuple(torch.from_numpy(a) for a in batch) for batch in prob["batches"]],
+        "held_out": tuple(torch.from_numpy(a) for a in prob["held_out"]),
+    }
+
+
+def train_torch(tprob: dict) -> list[list[float]]:
+    """The same training in torch: per seed, ``nn.LSTM`` + ``nn.Linear`` from the same initial
+    weights, on the same batches, `BCEWithLogits` loss, ``clip_grad_norm_`` and ``optim.Adam``;
+    the three seeds' models train one after another. Returns the loss curve, [step][seed]."""
+    import torch
+
+    c = TRAIN
+    P0, batches, (X_held, y_held) = tprob["P0"], tprob["batches"], tprob["held_out"]
+    curve = [[0.0] * len(TRAIN_SEEDS) for _ in batches]
+    for s in range(len(TRAIN_SEEDS)):
+        layer = _torch_layer("lstm", {k: v[s] for k, v in P0.items()}, batches[0][0].dtype)
+        layer.bias_hh_l0.requires_grad_(False)  # lstmgrad has one bias b: torch's second stays 0
+        readout = torch.nn.Linear(c["H"], 1, dtype=batches[0][0].dtype)
+        with torch.no_grad():
+            readout.weight.copy_(torch.from_numpy(P0["W_y"][s][None, :]))
+            readout.bias.copy_(torch.from_numpy(P0["b_y"][s][None]))
+        params = [*layer.parameters(), *readout.parameters()]
+        opt = torch.optim.Adam(params, lr=c["lr"])
+        for step, (X, y) in enumerate(batches, start=1):
+            opt.zero_grad(set_to_none=True)
+            logits = readout(layer(X[s])[0][:, -1]).squeeze(-1)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y[s])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, c["clip"])
+            opt.step()
+            curve[step - 1][s] = loss.item()
+            if step % c["eval_every"] == 0 or step == len(batches):
+                with torch.no_grad():
+                    held = readout(layer(X_held[s])[0][:, -1]).squeeze(-1)
+                    ((held > 0) == (y_held[s] == 1.0)).double().mean().item()
+    return curve
+
+
+def bench_training(rounds: int) -> dict:
+    """The crash-task training, lstmgrad against torch, in float32 and in float64: the four
+    contestants alternate round by round."""
+    import torch
+
+    torch.set_num_threads(1)
+    probs = {name: training_problem(dt) for name, dt in (("float32", np.float32), ("float64", np.float64))}
+    tprobs = {name: torch_training_problem(p) for name, p in probs.items()}
+    contestants = {}
+    for name in probs:
+        contestants[f"lstmgrad {name}"] = lambda p=probs[name]: train_lstmgrad(p)
+        contestants[f"torch {name}"] = lambda p=tprobs[name]: train_torch(p)
+    # warm-up on 8 updates each, then check the two sides do the same arithmetic: the loss
+    # curves of one full run agree to the dtype's rounding, amplified by 256 updates
+    for name in probs:
+        short = training_problem(np.float32 if name == "float32" else np.float64, steps=8)
+        train_lstmgrad(short)
+        train_torch(torch_training_problem(short))
+    agree = {}
+    for name in probs:
+        ours, theirs = np.array(train_lstmgrad(probs[name])), np.array(train_torch(tprobs[name]))
+        agree[name] = float(np.max(np.abs(ours - theirs)))
+    times = interleaved(contestants, rounds, warm_up=False)
+    out: dict = {"rounds": rounds, "torch_version": torch.__version__}
+    for name in probs:
+        ours, theirs = median(times[f"lstmgrad {name}"]), median(times[f"torch {name}"])
+        out[name] = {
+            "lstmgrad_s": ours,
+            "torch_s": theirs,
+            "ratio": ours / theirs,
+            "max_loss_diff": agree[name],
+        }
+    return out
+
+
+def profile_training(dtype) -> dict:
+    """Where lstmgrad's crash-task training spends its time: cProfile's cumulative seconds of the
+    functions the training calls, split into parts that do not overlap; and the same training
+    with a batch of one and H = 1 (almost no arithmetic: numpy's fixed cost per call)."""
+    import cProfile
+    import pstats
+
+    prob = training_problem(dtype)
+    train_lstmgrad(training_problem(dtype, steps=8))  # warm-up
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.runcall(train_lstmgrad, prob)
+    wall = time.perf_counter() - start
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+
+    def cum(module: str, name: str, caller: str | None = None) -> float:
+        """Cumulative seconds of ``module.name``, or only of its calls from ``caller``."""
+        for (path, _, func), (_, _, _, ct, callers) in stats.items():
+            if func == name and path.replace("\\", "/").endswith(module):
+                if caller is None:
+                    return ct
+                return sum(c[3] for (_, _, f), c in callers.items() if f == caller)
+        return 0.0
+
+    total = cum("lstmgrad/train/loop.py", "fit")
+    # lstm.forward runs for the training batches and for the held-out batch; its time is split
+    # between them as readout.forward's is (exact for the whole, proportional for its parts)
+    forward_all = cum("lstmgrad/models/lstm.py", "forward")
+    train_fwd = cum("lstmgrad/models/readout.py", "forward", caller="loss_and_grads")
+    eval_fwd = cum("lstmgrad/models/readout.py", "forward", caller="accuracy")
+    share = train_fwd / (train_fwd + eval_fwd)
+    projection = cum("lstmgrad/models/common.py", "input_projection")
+    recurrence_bw = cum("lstmgrad/models/lstm.py", "_back_through_time")
+    weights = cum("lstmgrad/models/common.py", "weight_grads")
+    backward = cum("lstmgrad/models/lstm.py", "backward")
+    parts = {
+        "forward: input projection W_x x_t + b, all steps in one matmul": share * projection,
+        "forward: the time-step loop (and input checks)": share * (forward_all - projection),
+        "backward: the time-step loop": recurrence_bw,
+        "backward: weight gradients, one matmul each": weights,
+        "backward: the rest (dL/dx, set-up)": backward - recurrence_bw - weights,
+        "readout and loss, forward and backward": cum("lstmgrad/train/loop.py", "loss_and_grads")
+        - share * forward_all
+        - backward,
+        "held-out evaluation, a forward pass every 20 updates": cum("lstmgrad/train/loop.py", "accuracy"),
+        "clipping and Adam": cum("lstmgrad/train/optim.py", "clip_grads")
+        + cum("lstmgrad/train/optim.py", "step"),
+    }
+    parts["the training loop itself"] = total - sum(parts.values())
+    c = TRAIN
+    steps_total = c["steps"] * (c["L"] + PREFIX)
+    # the same training with no arithmetic to speak of: B = 1, H = 1
+    tiny_draw = seed_batches(TRAIN_SEEDS, 0, 1, c["L"])
+    tiny = {
+        "P0": init_params("lstm", 1, 1, TRAIN_SEEDS, T=c["L"] + PREFIX, dtype=dtype),
+        "batches": [tuple(a.astype(dtype) for a in tiny_draw()) for _ in range(c["steps"])],
+        "held_out": tuple(a.astype(dtype) for a in seed_batches(TRAIN_SEEDS, 1, 1, c["L"])()),
+    }
+    tiny_times = interleaved({"tiny": lambda: train_lstmgrad(tiny)}, 3)
+    return {
+        "wall_s": wall,
+        "profiled_s": total,
+        "parts": parts,
+        "per_time_step_us": {
+            "forward loop": 1e6 * parts["forward: the time-step loop (and input checks)"] / steps_total,
+            "backward loop": 1e6 * recurrence_bw / steps_total,
+        },
+        "tiny_s": median(tiny_times["tiny"]),
+    }
+
+
+# ------------------------------------------------------------------------- (e) build
 
 
 def _copy_project(dest: Path) -> None:
@@ -305,14 +526,119 @@ def machine() -> str:
     )
 
 
+def _step_rows(r: dict) -> list[str]:
+    """Two rows per layer: lstmgrad ÷ torch, and lstmgrad ÷ its GEMM-bound time."""
+    gemm_rate = r["gemm"]["flops_per_s"]
+    targets = {"lstm": ("≤ 0.45", "≤ 2")}
+    lines = []
+    for kind in KINDS:
+        if kind not in r["steps"]:
+            continue
+        st, flops = r["steps"][kind], step_flops(kind)
+        limit_s = flops["total"] / gemm_rate
+        torch_name, target = f"nn.{kind.upper()}", targets.get(kind, ("shown", "shown"))
+        lines += [
+            f"| {kind.upper()} step B={B}, T={T}, D={D}, H={H}, float64, one thread: lstmgrad ÷ torch "
+            f"`{torch_name}` + autograd | {target[0]} | {ms(st['lstmgrad_s'])} ÷ {ms(st['torch_s'])} = "
+            f"**{st['ratio']:.2f}** | `make bench` |",
+            f"| the same {kind.upper()} step ÷ (its {flops['total'] / 1e6:.0f} MFLOP at the "
+            f"{r['gemm']['n']}² GEMM rate, {gemm_rate / 1e9:.1f} GFLOP/s) | {target[1]} | "
+            f"{ms(st['lstmgrad_s'])} ÷ {ms(limit_s)} = **{st['lstmgrad_s'] / limit_s:.2f}** | `make bench` |",
+        ]
+    return lines
+
+
+def _training_rows(r: dict) -> list[str]:
+    c, tr = TRAIN, r["training"]
+    what = (
+        f"crash-task training, LSTM H={c['H']}, lag {c['L']} (T={c['L'] + PREFIX}), batch {c['B']}, "
+        f"{c['steps']} Adam updates with clipping, {len(TRAIN_SEEDS)} seeds, no early stop"
+    )
+    targets = {"float32": "≤ 1.0", "float64": "≤ 0.3"}
+    return [
+        f"| {what}, {name}: lstmgrad ÷ torch {name} | {targets[name]} | {tr[name]['lstmgrad_s']:.2f} s ÷ "
+        f"{tr[name]['torch_s']:.2f} s = **{tr[name]['ratio']:.2f}** | `make bench` |"
+        for name in ("float32", "float64")
+    ]
+
+
+def _step_notes(r: dict) -> list[str]:
+    """What limits each layer's step, estimated from this run's own measurements."""
+    gemm_rate = r["gemm"]["flops_per_s"]
+    lines = []
+    for kind in KINDS:
+        st, flops, G = r["steps"][kind], step_flops(kind), GATES[kind]
+        per_step_mm = 2 * T * 2 * B * H * G * H / r["gemm"]["small_flops_per_s"][kind]
+        weight_mm = 2 * T * B * G * H * (H + 2 * D) / gemm_rate
+        rest = max(0.0, st["lstmgrad_s"] - st["batch1_s"] - per_step_mm - weight_mm)
+        t, rate = st["lstmgrad_s"], r["gemm"]["small_flops_per_s"][kind]
+        lines += [
+            "",
+            f"{kind.upper()} step: gradients, lstmgrad against torch, largest difference "
+            f"{st['max_grad_diff']:.1e}; {flops['matmul'] / 1e6:.0f} MFLOP in matmuls, about "
+            f"{flops['elementwise'] / 1e6:.0f} M elementwise. What limits it, estimated from this run: "
+            f"numpy's fixed cost per call (the same step with a batch of one) {st['batch1_s'] / t:.0%}; "
+            f"the per-step products ({B}×{H}) @ ({H}×{G * H}), forward and backward, at their own rate "
+            f"of {rate / 1e9:.1f} GFLOP/s, {per_step_mm / t:.0%}; the weight-gradient products after "
+            f"the loop, at the large-GEMM rate, {weight_mm / t:.0%}; the rest, {rest / t:.0%}, is the "
+            "elementwise arithmetic (tanh, products, sums), which runs far below the GEMM rate.",
+        ]
+    return lines
+
+
+def _training_notes(r: dict) -> list[str]:
+    tr, c = r["training"], TRAIN
+    lines = [
+        "",
+        "Crash-task training: both sides start from the same initial weights and train on the same "
+        f"{c['steps']} batches (drawn before the timing) with the same held-out check every "
+        f"{c['eval_every']} updates; torch trains the {len(TRAIN_SEEDS)} seeds' models one after another "
+        "(`nn.LSTM` + `nn.Linear`, its second LSTM bias frozen at 0 as lstmgrad has one bias), lstmgrad "
+        f"trains them stacked. Median of {tr['rounds']} interleaved runs each. The two sides do the same "
+        "arithmetic: the largest difference between their loss curves over all updates and seeds is "
+        + ", ".join(f"{tr[name]['max_loss_diff']:.1e} in {name}" for name in ("float32", "float64"))
+        + ".",
+    ]
+    if "profile" in r:
+        names = list(r["profile"])
+        lines += [
+            "",
+            "Where lstmgrad's training time goes (cProfile, cumulative seconds of one profiled run; "
+            "the forward pass's time is split between training and held-out batches in proportion):",
+            "",
+            "| part | " + " | ".join(names) + " |",
+            "|---|" + "---:|" * len(names),
+        ]
+        for part in r["profile"][names[0]]["parts"]:
+            cells = [
+                f"{p['parts'][part]:.2f} s ({p['parts'][part] / p['profiled_s']:.0%})"
+                for p in r["profile"].values()
+            ]
+            lines.append(f"| {part} | " + " | ".join(cells) + " |")
+        lines.append(
+            "| total (profiled) | "
+            + " | ".join(f"{p['profiled_s']:.2f} s" for p in r["profile"].values())
+            + " |"
+        )
+        for label, key in (("forward", "forward loop"), ("backward", "backward loop")):
+            lines.append(
+                f"| {label} loop, per time step of one update | "
+                + " | ".join(f"{p['per_time_step_us'][key]:.1f} µs" for p in r["profile"].values())
+                + " |"
+            )
+        lines.append(
+            "| the same training with B = 1, H = 1 (numpy's fixed cost per call) | "
+            + " | ".join(f"{p['tiny_s']:.2f} s" for p in r["profile"].values())
+            + " |"
+        )
+    return lines
+
+
 def report(r: dict) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    flops = lstm_step_flops()
-    gemm_rate = r["gemm"]["flops_per_s"]
-    limit_s = flops["total"] / gemm_rate
-    L = r["lstm"]
     lines = [
-        f"Measured {now} on {machine()}; torch {L['torch_version']}.",
+        f"Measured {now} on {machine()}; torch {r['torch_version']}; load average at the start "
+        f"{r['load'][0]:.1f}, at the end {r['load'][1]:.1f} (`uptime`, {os.cpu_count()} cores).",
         "",
         "| figure | target | measured | reproduce |",
         "|---|---|---|---|",
@@ -336,6 +662,11 @@ def report(r: dict) -> str:
             f"| rebuild after editing `{bld['touched']}` | only the affected snippets re-run | {wall(code)}; "
             f"{cache(code)} | `make bench` |",
         ]
+    if "build" not in r and "training" in r:  # --no-build
+        lines.append(
+            "| `make docs`, its rebuilds and `make test` | — | not timed in this run (`--no-build`) "
+            "| `make bench` |"
+        )
     if "build" in r and "tests" not in r:
         lines.append("| `make test` | ≤ 120 s | not timed in this run (`--no-tests`) | `make bench` |")
     if "tests" in r:
@@ -344,13 +675,9 @@ def report(r: dict) -> str:
             f"| `make test` | ≤ 120 s | {tst['wall_s']:.0f} s ({tst['summary']}) "
             "| `.venv/bin/python -m pytest` |"
         )
-    lines += [
-        f"| LSTM step B={B}, T={T}, D={D}, H={H}, float64, one thread: lstmgrad ÷ torch `nn.LSTM` + autograd "
-        f"| ≤ 0.5 | {ms(L['lstmgrad_s'])} ÷ {ms(L['torch_s'])} = **{L['ratio']:.2f}** | `make bench` |",
-        f"| the same step ÷ (its {flops['total'] / 1e6:.0f} MFLOP at the {r['gemm']['n']}² GEMM rate, "
-        f"{gemm_rate / 1e9:.1f} GFLOP/s) | ≤ 2 | {ms(L['lstmgrad_s'])} ÷ {ms(limit_s)} = "
-        f"**{L['lstmgrad_s'] / limit_s:.2f}** | `make bench` |",
-    ]
+    if "training" in r:
+        lines += _training_rows(r)
+    lines += _step_rows(r)
     for kind, s in r["sweeps"].items():
         lines.append(
             f"| {kind} sweep {len(SWEEP_GRID['W_h'])}×{len(SWEEP_GRID['scale'])} grid × T = "
@@ -358,28 +685,16 @@ def report(r: dict) -> str:
             f"{ms(s['vectorised_s'])} = **{s['speedup']:.0f}×** "
             f"(max rel. difference {s['max_rel_diff']:.0e}) | `make bench` |"
         )
-    per_step_mm = 2 * T * 2 * B * H * 4 * H / r["gemm"]["small_flops_per_s"]
-    weight_mm = 2 * T * B * 4 * H * (H + 2 * D) / gemm_rate
-    rest = max(0.0, L["lstmgrad_s"] - L["batch1_s"] - per_step_mm - weight_mm)
+    if "training" in r:
+        lines += _training_notes(r)
+    lines += _step_notes(r)
     m = r["sweeps"]["matrix (H=8)"]
     rest_fast, rest_slow = m["vectorised_s"] - m["norms_s"], m["loop_s"] - m["norms_s"]
     lines += [
         "",
-        f"LSTM gradients, lstmgrad against torch: largest difference {L['max_grad_diff']:.1e}. "
-        f"FLOP count: {flops['matmul'] / 1e6:.0f} M in matmuls, about {flops['elementwise'] / 1e6:.0f} M "
-        "elementwise.",
-        "",
-        f"What limits the LSTM step, estimated from this run: numpy's fixed cost per call "
-        f"(the same step with a batch of one) {L['batch1_s'] / L['lstmgrad_s']:.0%}; the per-step products "
-        f"({B}×{H}) @ ({H}×{4 * H}), forward and backward, at their own rate of "
-        f"{r['gemm']['small_flops_per_s'] / 1e9:.1f} GFLOP/s, {per_step_mm / L['lstmgrad_s']:.0%}; the "
-        f"weight-gradient products after the loop, at the large-GEMM rate, "
-        f"{weight_mm / L['lstmgrad_s']:.0%}; "
-        f"the rest, {rest / L['lstmgrad_s']:.0%}, is the elementwise gate arithmetic (tanh, products, "
-        "sums), which runs far below the GEMM rate.",
-        "",
         f"What limits the matrix sweep: both versions take the spectral norm of every grid point's "
-        f"8×8 Jacobian product at each recorded T, one LAPACK SVD per matrix, {ms(m['norms_s'])} in all. "
+        f"8×8 Jacobian product at each recorded T, one LAPACK SVD per matrix (the vectorised sweep in one "
+        f"batched call), {ms(m['norms_s'])} in all. "
         + (
             f"Without it, the loop takes {ms(rest_slow)} and the vectorised sweep {ms(rest_fast)}: "
             f"{rest_slow / rest_fast:.0f}×."
@@ -409,9 +724,13 @@ def report(r: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="LSTM, GEMM and sweeps only")
+    parser.add_argument(
+        "--quick", action="store_true", help="layer steps, GEMM and sweeps only; writes nothing"
+    )
+    parser.add_argument("--no-build", action="store_true", help="skip the builds and the test suite")
     parser.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
-    parser.add_argument("--rounds", type=int, default=21, help="rounds for the LSTM and GEMM contests")
+    parser.add_argument("--rounds", type=int, default=21, help="rounds for the layer-step and GEMM contests")
+    parser.add_argument("--train-rounds", type=int, default=3, help="rounds for the training contest (≥ 3)")
     parser.add_argument(
         "--touch",
         default="lstmgrad/tables.py",
@@ -420,19 +739,30 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
 
-    results: dict = {}
-    print("LSTM step, lstmgrad vs torch ...", file=sys.stderr)
-    results["lstm"] = bench_lstm(args.rounds)
-    print("GEMM rate ...", file=sys.stderr)
+    results: dict = {"load": [os.getloadavg()[0]]}
+    results["steps"] = {}
+    for kind in KINDS:
+        print(f"{kind.upper()} step, lstmgrad vs torch ...", file=sys.stderr)
+        results["steps"][kind] = bench_step(kind, args.rounds)
+    results["torch_version"] = results["steps"]["lstm"]["torch_version"]
+    print("GEMM rates ...", file=sys.stderr)
     results["gemm"] = bench_gemm(max(5, args.rounds // 3))
     print("sweeps ...", file=sys.stderr)
     results["sweeps"] = bench_sweeps(3)
     if not args.quick:
+        print("crash-task training, lstmgrad vs torch, float32 and float64 ...", file=sys.stderr)
+        results["training"] = bench_training(args.train_rounds)
+        print("profiling the training ...", file=sys.stderr)
+        results["profile"] = {
+            name: profile_training(dt) for name, dt in (("float32", np.float32), ("float64", np.float64))
+        }
+    if not (args.quick or args.no_build):
         print("builds (cold, prose edit, code edit) and snippets ...", file=sys.stderr)
         results["build"] = bench_build(args.touch)
         if not args.no_tests:
             print("test suite ...", file=sys.stderr)
             results["tests"] = bench_tests()
+    results["load"].append(os.getloadavg()[0])
     (Path(tempfile.gettempdir()) / "lstmgrad-bench-results.json").write_text(json.dumps(results, indent=1))
     text = report(results)
     print(text)

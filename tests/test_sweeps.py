@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from lstmgrad.models.rnn import bptt_steps
-from lstmgrad.sweeps import matrix_sweep, matrix_sweep_loop, random_direction, scalar_sweep, scalar_sweep_loop
+from lstmgrad.studies.sweeps import (
+    matrix_sweep,
+    matrix_sweep_loop,
+    random_direction,
+    scalar_sweep,
+    scalar_sweep_loop,
+)
 
 W_H = np.linspace(0.0, 3.0, 13)
 SCALE = np.linspace(0.0, 2.0, 9)
@@ -25,6 +31,19 @@ def test_matrix_sweep_equals_the_loop():
     fast, slow = matrix_sweep(sigma, scale, T, H=6), matrix_sweep_loop(sigma, scale, T, H=6)
     assert fast.shape == (3, 7, 5)
     np.testing.assert_allclose(fast, slow, rtol=1e-12, atol=0)
+
+
+def test_matrix_sweep_takes_every_spectral_norm_in_one_batched_svd(monkeypatch):
+    calls = []
+    svd = np.linalg.svd
+
+    def counting_svd(a, *args, **kwargs):
+        calls.append(np.shape(a))
+        return svd(a, *args, **kwargs)
+
+    monkeypatch.setattr(np.linalg, "svd", counting_svd)
+    matrix_sweep(np.linspace(0.0, 3.0, 7), np.linspace(0.0, 2.0, 5), T, H=6)
+    assert calls == [(3, 7, 5, 6, 6)]  # every recorded T and grid point at once
 
 
 def test_scalar_sweep_is_the_bptt_chain():
