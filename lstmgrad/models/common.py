@@ -49,12 +49,19 @@ def initial_state(name: str, value: Any, shape: tuple[int, ...], dtype: Any) -> 
 
 
 def input_projection(x: np.ndarray, W_x: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``W_x x_t + b`` for every step, one matmul per model, stored time-major (T, *S, B, rows)."""
-    *S, B, T, D = x.shape
-    x_tm = np.moveaxis(x, -2, -3).reshape(tuple(S) + (T * B, D))  # rows ordered (t, b)
-    z = (x_tm @ _T(W_x)).reshape(tuple(S) + (T, B, -1))
-    z += b[..., None, None, :]
-    return np.ascontiguousarray(np.moveaxis(z, -3, 0))
+    """``W_x x_t + b`` for every step, written straight into time-major order (T, *S, B, rows).
+
+    One broadcast product per input feature rather than a matmul: D is 1 on the crash task, and
+    numpy's matmul with an inner dimension of 1 takes a slow path, then needs a copy into time order.
+    """
+    x_tm = np.moveaxis(x, -2, 0)  # (T, *S, B, D), a view
+    W_xT = _T(W_x)[..., None, :, :]  # (*S, 1, D, rows)
+    z = np.empty(x_tm.shape[:-1] + (W_x.shape[-2],), x.dtype)
+    np.multiply(x_tm[..., 0, None], W_xT[..., 0, :], out=z)
+    for d in range(1, x.shape[-1]):
+        z += x_tm[..., d, None] * W_xT[..., d, :]
+    z += b[..., None, :]
+    return z
 
 
 def time_major_grad(dh: Any, S: tuple[int, ...], B: int, T: int, H: int, dtype: Any) -> tuple[Any, Any]:

@@ -175,7 +175,7 @@ def _back_through_time(
     leading axis broadcasts (`hidden_jacobian`). ``on_step(t, dh)`` sees dL/dh_{t-1}.
     """
     H, T = trace.H, trace.hn_tm.shape[0]
-    r, z, n = (trace.gate_tm(name) for name in ("r", "z", "n"))
+    r, z, n = (np.ascontiguousarray(trace.gate_tm(name)) for name in ("r", "z", "n"))  # one sweep each
     # What does not depend on the incoming gradient, for all steps at once:
     # h_t = (1 - z_t) * n_t + z_t * h_{t-1}, n_t = tanh(... + r_t * hn_t)
     dh_to_n = (1.0 - z) * (1.0 - n**2)  # through n_t, then tanh'

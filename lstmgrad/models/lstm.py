@@ -223,7 +223,8 @@ def _back_through_time(
     the total dL/dC_t before it passes back through f_t.
     """
     H, T = trace.H, trace.tanh_C_tm.shape[0]
-    i, f, C_tilde, o = (trace.gate_tm(name) for name in ("i", "f", "C_tilde", "o"))
+    # each gate once into contiguous memory: every pass below then reads it in one sweep
+    i, f, C_tilde, o = (np.ascontiguousarray(trace.gate_tm(name)) for name in ("i", "f", "C_tilde", "o"))
     tanh_C, C_prev = trace.tanh_C_tm, trace.C_tm[:T]
     # What does not depend on the incoming gradient, for all steps at once:
     # dh_t -> dC_t through h_t = o_t * tanh(C_t); dC_t -> dz_t for i, f and C~ (each gate's
@@ -234,7 +235,6 @@ def _back_through_time(
     np.multiply(C_prev * f, 1.0 - f, out=dC_to_z[..., 1, :])
     np.multiply(i, 1.0 - C_tilde**2, out=dC_to_z[..., 2, :])
     dh_to_z_o = tanh_C * o * (1.0 - o)
-    f = np.ascontiguousarray(f)
     dz_gates = dz.reshape(dz.shape[:-1] + (4, H))  # dz_gates[t, ..., k, :] is gate k's block of dz_t
     dC = dC.copy()
     for t in range(T - 1, -1, -1):
