@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_gradcheck import numeric_gradient
 
 from lstmgrad.models.attention import (
     PARAM_NAMES,
@@ -22,21 +23,6 @@ def init_attention(D: int, d: int, seed: int = 0) -> dict[str, np.ndarray]:
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a)) + np.max(np.abs(b)), 1e-300))
-
-
-def numeric_gradient(f, arr: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Central differences of the scalar f() with respect to every entry of arr (changed in place)."""
-    grad = np.zeros_like(arr)
-    flat, gflat = arr.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + eps
-        up = f()
-        flat[i] = old - eps
-        down = f()
-        flat[i] = old
-        gflat[i] = (up - down) / (2 * eps)
-    return grad
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_gradcheck import numeric_gradient
 
 from lstmgrad.models import gru, lstm, readout, rnn
 from lstmgrad.models.attention import attention_backward, attention_forward
@@ -63,19 +64,6 @@ def test_stacked_tagger_equals_the_tagger_seed_by_seed(kind):
             )
 
 
-def _numeric(f, value, eps=1e-6):
-    out = np.zeros_like(value)
-    for i in np.ndindex(value.shape):
-        old = value[i]
-        value[i] = old + eps
-        up = f()
-        value[i] = old - eps
-        down = f()
-        value[i] = old
-        out[i] = (up - down) / (2 * eps)
-    return out
-
-
 # a bidirectional model answers at every step, so it has no last-step-only readout
 READOUTS = [(k, e) for k in readout.KINDS for e in (False, True) if e or not k.startswith("bi")]
 
@@ -95,7 +83,7 @@ def test_readout_gradients_match_central_differences(kind, every_step):
 
     for name, value in P.items():
         np.testing.assert_allclose(
-            grads[name], _numeric(loss, value), rtol=1e-6, atol=1e-9, err_msg=f"{kind}: d/d{name}"
+            grads[name], numeric_gradient(loss, value), rtol=1e-6, atol=1e-9, err_msg=f"{kind}: d/d{name}"
         )
 
 
