@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lstmgrad.models import gru, lstm, rnn  # noqa: E402
-from lstmgrad.studies import sweeps  # noqa: E402
+from lstmgrad.models import sweeps  # noqa: E402
 from lstmgrad.tasks.crash import PREFIX, seed_batches  # noqa: E402
 from lstmgrad.train.loop import fit  # noqa: E402
 from lstmgrad.train.params import GATES, init_params  # noqa: E402

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lstmgrad.models.rnn import bptt_steps
-from lstmgrad.studies.sweeps import (
+from lstmgrad.models.sweeps import (
     matrix_sweep,
     matrix_sweep_loop,
     random_direction,

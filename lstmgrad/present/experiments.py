@@ -155,7 +155,7 @@ def setup_table() -> str:
         ["daily returns r_t", f"N(0, {SIGMA:g}²); the crash is r = −{CRASH:g}, with probability 1/2"],
         ["sequence length", f"T = L + {PREFIX}; the crash sits at t = T − L"],
         ["input (main setting)", f"standardised, r_t / {SIGMA:g} (the crash becomes −{CRASH / SIGMA:g})"],
-        ["models", f"tanh RNN, LSTM, GRU; hidden size H = {m['H']}; readout sigmoid(w·h_T + c)"],
+        ["models", f"tanh RNN, LSTM, GRU; hidden size H = {m['H']}; readout sigmoid(W_y·h_T + b_y)"],
         [
             "initialisation",
             f"PyTorch's: every weight and bias ~ U(±1/√H); LSTM forget bias b_f = {m['b_f']:g}",

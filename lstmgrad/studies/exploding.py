@@ -20,7 +20,7 @@ def exploding_grid() -> np.ndarray:
     """|dh_T/dh_0| of the scalar RNN on the heatmap grid, shape (len(HEAT_T), W_h, scale).
 
     Shown on ``docs/experiments.md`` (section 4, the heatmap)."""
-    from lstmgrad.studies.sweeps import scalar_sweep
+    from lstmgrad.models.sweeps import scalar_sweep
 
     return np.abs(scalar_sweep(HEAT_W_H, HEAT_SCALE, list(HEAT_T)))
 

@@ -1,4 +1,5 @@
-"""Gradient sweeps over a grid of recurrent weight × input scale × sequence length.
+"""The tanh RNN over a whole grid of recurrent weight × input scale × sequence length at once:
+its forward pass and its chain dh_T/dh_0 at every grid point (the Experiments page's heatmap).
 
 The RNN runs from h_0 = 0 on a constant drive u = W_x x (the "input scale"), b = 0:
 
