@@ -33,8 +33,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lstmgrad.models import gru, lstm, rnn  # noqa: E402
-from lstmgrad.models import sweeps  # noqa: E402
+from lstmgrad.models import gru, lstm, rnn, sweeps  # noqa: E402
 from lstmgrad.tasks.crash import PREFIX, seed_batches  # noqa: E402
 from lstmgrad.train.loop import fit  # noqa: E402
 from lstmgrad.train.params import GATES, init_params  # noqa: E402
