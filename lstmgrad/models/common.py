@@ -87,3 +87,44 @@ def weight_grads(dz: np.ndarray, h_tm: np.ndarray, x: np.ndarray) -> tuple[np.nd
     h_prev = np.moveaxis(h_tm[:-1], 0, -3).reshape(S + (T * B, h_tm.shape[-1]))
     x_tm = np.moveaxis(x, -2, -3).reshape(S + (T * B, x.shape[-1]))
     return _T(flat) @ x_tm, _T(flat) @ h_prev, flat.sum(axis=-2)
+
+
+class Trace:
+    """What every recurrent trace offers: the hidden states, and its gates by name.
+
+    A trace stores ``h_tm`` (T+1, *S, B, H), time-major; ``gates_tm`` and ``gate_slices`` (its
+    gates' rows) where the model has gates. The properties give (*S, B, T, H) views, e.g.
+    ``trace.h[..., t-1, :]`` is h_t.
+    """
+
+    h_tm: np.ndarray
+    W_h: np.ndarray
+    gates_tm: np.ndarray
+
+    @property
+    def H(self) -> int:
+        """Hidden size H."""
+        return self.W_h.shape[-1]
+
+    @property
+    def h(self) -> np.ndarray:
+        """Hidden states h_1 .. h_T, shape (*S, B, T, H)."""
+        return np.moveaxis(self.h_tm[1:], 0, -2)
+
+    @property
+    def h_0(self) -> np.ndarray:
+        """Initial hidden state, shape (*S, B, H)."""
+        return self.h_tm[0]
+
+    def gate_tm(self, name: str) -> np.ndarray:
+        """One gate for every step, time-major (T, *S, B, H)."""
+        return self.gates_tm[..., self.gate_slices(self.H)[name]]
+
+    def gate(self, name: str) -> np.ndarray:
+        """One gate for every step, shape (*S, B, T, H)."""
+        return np.moveaxis(self.gate_tm(name), 0, -2)
+
+    @staticmethod
+    def gate_slices(H: int) -> dict[str, slice]:
+        """The rows of W_x, W_h and the biases that belong to each gate (none for a plain RNN)."""
+        return {}

@@ -34,6 +34,7 @@ import numpy as np
 from lstmgrad.checks import as_array, check_shape, float_dtype, warn_if_underflow
 from lstmgrad.models.common import (
     _T,
+    Trace,
     initial_state,
     input_projection,
     stack_axes,
@@ -51,7 +52,7 @@ def gate_slices(H: int) -> dict[str, slice]:
 
 
 @dataclass(frozen=True)
-class GRUTrace:
+class GRUTrace(Trace):
     """Everything a forward pass computed, kept for the backward pass.
 
     Stored time-major; the properties give (*S, B, T, H) views, e.g. ``trace.z[..., t-1, :]`` is z_t.
@@ -66,42 +67,22 @@ class GRUTrace:
     hn_tm: np.ndarray  # (T, *S, B, H) W_hn h_{t-1} + b_hn, what r_t multiplies
     h_tm: np.ndarray  # (T+1, *S, B, H) hidden states h_0 .. h_T
 
-    @property
-    def H(self) -> int:
-        """Hidden size H."""
-        return self.W_h.shape[-1]
-
-    def gate_tm(self, name: str) -> np.ndarray:
-        """One gate for every step, time-major (T, *S, B, H)."""
-        return self.gates_tm[..., gate_slices(self.H)[name]]
-
-    def _gate(self, name: str) -> np.ndarray:
-        return np.moveaxis(self.gate_tm(name), 0, -2)
+    gate_slices = staticmethod(gate_slices)
 
     @property
     def r(self) -> np.ndarray:
         """Reset gates r_t, shape (*S, B, T, H)."""
-        return self._gate("r")
+        return self.gate("r")
 
     @property
     def z(self) -> np.ndarray:
         """Update gates z_t, shape (*S, B, T, H)."""
-        return self._gate("z")
+        return self.gate("z")
 
     @property
     def n(self) -> np.ndarray:
         """Candidates n_t, shape (*S, B, T, H)."""
-        return self._gate("n")
-
-    @property
-    def h(self) -> np.ndarray:
-        """Hidden states h_1 .. h_T, shape (*S, B, T, H)."""
-        return np.moveaxis(self.h_tm[1:], 0, -2)
-
-    @property
-    def h_0(self) -> np.ndarray:
-        """Initial hidden state, shape (*S, B, H)."""
-        return self.h_tm[0]
+        return self.gate("n")
 
 
 def forward(x: Any, W_x: Any, W_h: Any, b_x: Any, b_h: Any, h_0: Any = None) -> GRUTrace:

@@ -34,6 +34,7 @@ import numpy as np
 from lstmgrad.checks import as_array, check_shape, float_dtype, warn_if_underflow
 from lstmgrad.models.common import (
     _T,
+    Trace,
     initial_state,
     input_projection,
     stack_axes,
@@ -86,7 +87,7 @@ def _gate_scale(H: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class LSTMTrace:
+class LSTMTrace(Trace):
     """Everything a forward pass computed, kept for the backward pass.
 
     Stored time-major (so each step is one contiguous block); the properties give the
@@ -102,52 +103,32 @@ class LSTMTrace:
     h_tm: np.ndarray  # (T+1, *S, B, H) hidden states h_0 .. h_T
     tanh_C_tm: np.ndarray  # (T, *S, B, H) tanh(C_t), t = 1..T
 
-    @property
-    def H(self) -> int:
-        """Hidden size H."""
-        return self.W_h.shape[-1]
-
-    def gate_tm(self, name: str) -> np.ndarray:
-        """One gate for every step, time-major (T, *S, B, H)."""
-        return self.gates_tm[..., gate_slices(self.H)[name]]
-
-    def _gate(self, name: str) -> np.ndarray:
-        return np.moveaxis(self.gate_tm(name), 0, -2)
+    gate_slices = staticmethod(gate_slices)
 
     @property
     def i(self) -> np.ndarray:
         """Input gates i_t, shape (*S, B, T, H)."""
-        return self._gate("i")
+        return self.gate("i")
 
     @property
     def f(self) -> np.ndarray:
         """Forget gates f_t, shape (*S, B, T, H)."""
-        return self._gate("f")
+        return self.gate("f")
 
     @property
     def C_tilde(self) -> np.ndarray:
         """Candidate cells C~_t, shape (*S, B, T, H)."""
-        return self._gate("C_tilde")
+        return self.gate("C_tilde")
 
     @property
     def o(self) -> np.ndarray:
         """Output gates o_t, shape (*S, B, T, H)."""
-        return self._gate("o")
+        return self.gate("o")
 
     @property
     def C(self) -> np.ndarray:
         """Cell states C_1 .. C_T, shape (*S, B, T, H)."""
         return np.moveaxis(self.C_tm[1:], 0, -2)
-
-    @property
-    def h(self) -> np.ndarray:
-        """Hidden states h_1 .. h_T, shape (*S, B, T, H)."""
-        return np.moveaxis(self.h_tm[1:], 0, -2)
-
-    @property
-    def h_0(self) -> np.ndarray:
-        """Initial hidden state, shape (*S, B, H)."""
-        return self.h_tm[0]
 
     @property
     def C_0(self) -> np.ndarray:

@@ -33,6 +33,7 @@ import numpy as np
 from lstmgrad.checks import as_array, as_float, as_sequence, check_shape, float_dtype, warn_if_underflow
 from lstmgrad.models.common import (
     _T,
+    Trace,
     initial_state,
     input_projection,
     stack_axes,
@@ -134,7 +135,7 @@ def sweep_rows(
 
 
 @dataclass(frozen=True)
-class RNNTrace:
+class RNNTrace(Trace):
     """Everything one forward pass of the vector RNN computed.
 
     Stored time-major; the properties give (*S, B, T, H) views, e.g. ``trace.h[..., t-1, :]`` is h_t.
@@ -151,16 +152,6 @@ class RNNTrace:
     def z(self) -> np.ndarray:
         """Pre-activations z_1 .. z_T, shape (*S, B, T, H)."""
         return np.moveaxis(self.z_tm, 0, -2)
-
-    @property
-    def h(self) -> np.ndarray:
-        """Hidden states h_1 .. h_T, shape (*S, B, T, H)."""
-        return np.moveaxis(self.h_tm[1:], 0, -2)
-
-    @property
-    def h_0(self) -> np.ndarray:
-        """Initial hidden state, shape (*S, B, H)."""
-        return self.h_tm[0]
 
 
 def forward(x: Any, W_x: Any, W_h: Any, b: Any, h_0: Any = None) -> RNNTrace:
