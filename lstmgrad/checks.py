@@ -20,12 +20,32 @@ def as_float(name: str, value: Any) -> float:
     return out
 
 
+def as_count(name: str, value: Any, lo: int = 1, hi: int | None = None, why: str = "") -> int:
+    """Return ``value`` as a Python int in ``lo..hi`` (no upper end when ``hi`` is None).
+
+    Raises ``ValueError`` naming ``name`` and the range for anything else: a bool, a string,
+    a fraction, a number out of range. ``why`` is added to an out-of-range message (the limit's reason).
+    """
+    span = f"from {lo:,} to {hi:,}" if hi is not None else f"of at least {lo:,}"
+    whole = isinstance(value, (int, np.integer)) or (
+        isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer()
+    )
+    if isinstance(value, bool) or not whole:
+        raise ValueError(f"{name} must be a whole number {span}, got {value!r}")
+    n = int(value)
+    if n < lo or (hi is not None and n > hi):
+        raise ValueError(f"{name} must be a whole number {span}, got {n:,}" + (f" ({why})" if why else ""))
+    return n
+
+
 def as_sequence(name: str, values: Any) -> np.ndarray:
     """Return ``values`` as a 1-D float64 array of finite numbers (shape (T,)).
 
-    Raises ``ValueError`` naming ``name`` for an empty, non-numeric, nested or
-    non-finite sequence.
+    Raises ``ValueError`` naming ``name`` for a string, an empty, non-numeric, nested or
+    non-finite sequence, or one holding None.
     """
+    if isinstance(values, (str, bytes)):
+        raise ValueError(f"{name} must be a list of numbers, got the string {values!r}")
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -36,8 +56,18 @@ def as_sequence(name: str, values: Any) -> np.ndarray:
         raise ValueError(f"{name} is empty: it needs at least one time step")
     if not np.all(np.isfinite(arr)):
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise ValueError(f"{name} must be finite, but item {bad} is {arr[bad]!r}")
+        if _item(values, bad) is None:  # numpy reads None as NaN
+            raise ValueError(f"{name} must contain only numbers, but item {bad} is None")
+        raise ValueError(f"{name} must be finite, but item {bad} is {float(arr[bad])!r}")
     return arr
+
+
+def _item(values: Any, index: Any) -> Any:
+    """The entry of ``values`` at ``index`` as given (before numpy read None as NaN), or ``...``."""
+    try:
+        return np.asarray(values, dtype=object)[index]
+    except (TypeError, ValueError, IndexError):
+        return ...
 
 
 class UnderflowWarning(RuntimeWarning):
@@ -69,7 +99,9 @@ def as_array(name: str, value: Any, ndim: int, dtype: Any = np.float64, stacked:
         raise ValueError(f"{name} is empty: got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise ValueError(f"{name} must be finite, but entry {bad} is {arr[bad]!r}")
+        if _item(value, bad) is None:
+            raise ValueError(f"{name} must contain only numbers, but entry {bad} is None")
+        raise ValueError(f"{name} must be finite, but entry {bad} is {float(arr[bad])!r}")
     return arr
 
 

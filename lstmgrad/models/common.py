@@ -57,10 +57,17 @@ def input_projection(x: np.ndarray, W_x: np.ndarray, b: np.ndarray) -> np.ndarra
     x_tm = np.moveaxis(x, -2, 0)  # (T, *S, B, D), a view
     W_xT = _T(W_x)[..., None, :, :]  # (*S, 1, D, rows)
     z = np.empty(x_tm.shape[:-1] + (W_x.shape[-2],), x.dtype)
-    np.multiply(x_tm[..., 0, None], W_xT[..., 0, :], out=z)
-    for d in range(1, x.shape[-1]):
-        z += x_tm[..., d, None] * W_xT[..., d, :]
-    z += b[..., None, :]
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
+        np.multiply(x_tm[..., 0, None], W_xT[..., 0, :], out=z)
+        for d in range(1, x.shape[-1]):
+            z += x_tm[..., d, None] * W_xT[..., d, :]
+        z += b[..., None, :]
+    if not np.isfinite(z).all():
+        t = int(np.argwhere(~np.isfinite(z))[0][0]) + 1
+        raise ValueError(
+            f"W_x x_t + b overflows {z.dtype} at step t = {t} (|x| up to {np.abs(x).max():.3g}, "
+            f"|W_x| up to {np.abs(W_x).max():.3g}, |b| up to {np.abs(b).max():.3g}): scale x or W_x down"
+        )
     return z
 
 

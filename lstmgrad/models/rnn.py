@@ -30,7 +30,14 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.checks import as_array, as_float, as_sequence, check_shape, float_dtype, warn_if_underflow
+from lstmgrad.checks import (
+    as_array,
+    as_float,
+    as_sequence,
+    check_shape,
+    float_dtype,
+    warn_if_underflow,
+)
 from lstmgrad.models.common import (
     _T,
     Trace,
@@ -40,6 +47,13 @@ from lstmgrad.models.common import (
     stacked_input,
     time_major_grad,
     weight_grads,
+)
+
+#: The longest sequence `bptt_steps` takes: its records hold ~560 bytes a step, so 10^6 steps is ~0.6 GB.
+MAX_RECORDS = 10**6
+BIG = (
+    "one record per step, ~0.6 GB at the limit; for a longer sequence call scalar_forward, "
+    "local_factors and cumulative_factors, which return float arrays (8 bytes a value)"
 )
 
 
@@ -64,10 +78,17 @@ def scalar_forward(x: Any, W_h: float, W_x: float, b: float = 0.0, h_0: float = 
     z = np.empty_like(x)
     h = np.empty_like(x)
     h_prev = h_0
-    for t, x_t in enumerate(x):
-        z[t] = W_h * h_prev + W_x * x_t + b
-        h[t] = np.tanh(z[t])
-        h_prev = h[t]
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
+        for t, x_t in enumerate(x):
+            z[t] = W_h * h_prev + W_x * x_t + b
+            h[t] = np.tanh(z[t])
+            h_prev = h[t]
+    if not np.all(np.isfinite(z)):
+        t = int(np.flatnonzero(~np.isfinite(z))[0]) + 1
+        raise ValueError(
+            f"z_{t} = W_h h_{t - 1} + W_x x_{t} + b overflows a 64-bit float (W_h = {W_h:g}, W_x = {W_x:g}, "
+            f"x_{t} = {x[t - 1]:g}, b = {b:g}): W_x x_t, W_h h_(t-1) and b must each stay below ~1e308"
+        )
     return ScalarTrace(x=x, z=z, h=h, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
 
 
@@ -83,14 +104,21 @@ def cumulative_factors(local: np.ndarray) -> np.ndarray:
     Entry t (0-based index t-1) is ``local_T * ... * local_t = dh_T/dh_{t-1}``:
     the entry for t = 1 is the whole chain dh_T/dh_0.
     """
-    out = np.cumprod(local[::-1])[::-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.cumprod(local[::-1])[::-1]
+    if not np.all(np.isfinite(out)):
+        t = int(np.flatnonzero(~np.isfinite(out))[-1]) + 1  # the product runs from T down to t
+        raise ValueError(
+            f"the product dh_T/dh_(t-1) of the local factors overflows a 64-bit float at t = {t} "
+            "(past ~1.8e308): use a smaller |W_h| or a shorter sequence"
+        )
     # a product of nonzero factors that reads 0 here has underflowed, not vanished exactly
     warn_if_underflow("cumulative product dh_T/dh_{t-1}", out, factors_nonzero=bool(np.all(local != 0)))
     return out
 
 
 def bptt_steps(x: Any, W_h: float, W_x: float, b: float = 0.0, h_0: float = 0.0) -> list[dict[str, float]]:
-    """One record per step t = 1..T: ``t, x, z, h, local, cumulative``.
+    """One record per step t = 1..T (T at most `MAX_RECORDS`): ``t, x, z, h, local, cumulative``.
 
     ``local`` is ``W_h * tanh'(z_t)``; ``cumulative`` is the product of ``local``
     from T down to t, which is ``dh_T/dh_{t-1}`` (the article's convention).
@@ -98,6 +126,9 @@ def bptt_steps(x: Any, W_h: float, W_x: float, b: float = 0.0, h_0: float = 0.0)
     ``docs/javascripts/explorable.js`` repeats this computation in the reader's browser (the BPTT
     chapter's sliders); ``tests/test_explorable.py`` checks it against this function via ``lstmgrad bptt``.
     """
+    T = len(as_sequence("sequence", x))
+    if T > MAX_RECORDS:
+        raise ValueError(f"sequence has {T:,} steps; bptt_steps takes at most {MAX_RECORDS:,} ({BIG})")
     trace = scalar_forward(x, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
     local = local_factors(trace)
     cumulative = cumulative_factors(local)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lstmgrad.checks import as_count
 from lstmgrad.tasks.future import seed_batches
 from lstmgrad.train.loop import accuracy, fit
 from lstmgrad.train.params import init_params
@@ -30,6 +31,7 @@ def tagger_cell(
     if model not in TAGGERS:
         raise ValueError(f"model must be one of {TAGGERS}, got {model!r}")
     seeds = list(seeds)
+    as_count("budget", budget, lo=as_count("B", B), why="the budget is in sequences: at least one batch of B")
     P = init_params(model, H, 1, seeds)
     held_out = seed_batches(seeds, 1, 256, k)()
     run = fit(

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from lstmgrad.checks import as_count
 from lstmgrad.models import readout
 from lstmgrad.tasks.crash import PREFIX, seed_batches
 from lstmgrad.train.loop import accuracy, fit
@@ -63,6 +64,7 @@ def crash_cell(
     and after training. ``curve=True`` adds the training loss of every update, ``[step][seed]``.
     """
     seeds = list(seeds)
+    as_count("budget", budget, lo=as_count("B", B), why="the budget is in sequences: at least one batch of B")
     T = L + PREFIX
     P0 = init_params(kind, H, 1, seeds, b_f=b_f, init=init, sigma_max=sigma_max, T=T)
     P = {k: v.copy() for k, v in P0.items()}

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from lstmgrad.checks import as_count
+
 #: Task constants: daily-return noise, crash size, noise days before the crash.
 SIGMA = 0.01
 CRASH = 0.08
@@ -24,6 +26,7 @@ def crash_batch(
     rng: np.random.Generator, B: int, L: int, scale: str = "std"
 ) -> tuple[np.ndarray, np.ndarray]:
     """``B`` sequences of the crash-at-lag task: inputs (B, T, 1) and labels (B,), T = L + PREFIX."""
+    B, L = as_count("B", B), as_count("L", L, lo=0)
     T = L + PREFIX
     r = rng.normal(0.0, SIGMA, size=(B, T))
     y = (rng.random(B) < 0.5).astype(np.float64)

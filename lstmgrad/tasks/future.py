@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from lstmgrad.checks import as_count
+
 #: Sequence length and offsets k of the future-context task.
 FUTURE_T = 16
 FUTURE_KS = (0, 1, 2, 4, 8)
@@ -21,6 +23,7 @@ def future_batch(rng: np.random.Generator, B: int, k: int, T: int = FUTURE_T) ->
 
     ``y[:, t] = 1[x[:, t + k] > 0]`` where t + k < T; the mask is 0 on the last k steps.
     """
+    B, T = as_count("B", B), as_count("T", T)
     if not 0 <= k < T:
         raise ValueError(f"k must be in [0, T) = [0, {T}), got {k}")
     x = rng.normal(size=(B, T, 1))

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from lstmgrad.checks import as_count
 from lstmgrad.models import readout
 from lstmgrad.train.loss import logistic_loss
 from lstmgrad.train.optim import Adam, clip_grads
@@ -80,6 +81,7 @@ def fit(
     ``clip``, one Adam step. Every ``eval_every`` updates (and after the last) each active
     seed's accuracy on ``held_out`` is checked; the block stops when every seed has stopped.
     """
+    steps, eval_every = as_count("steps", steps), as_count("eval_every", eval_every)
     S = next(iter(P.values())).shape[0]
     opt = Adam(P, lr=lr)
     active = np.ones(S, dtype=bool)

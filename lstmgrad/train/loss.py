@@ -30,5 +30,11 @@ def logistic_loss(logits: Any, y: Any, mask: Any = None) -> tuple[np.ndarray, np
     loss = np.logaddexp(0.0, z) - y * z
     if mask is None:
         return loss.mean(axis=axes), (sigmoid(z) - y) / np.prod(z.shape[1:])
+    mask = np.asarray(mask, dtype=z.dtype)
+    if mask.shape != z.shape or np.any((mask != 0) & (mask != 1)):
+        raise ValueError(f"mask must hold 0 or 1 in the shape of logits {z.shape}, got shape {mask.shape}")
     n = mask.sum(axis=axes, keepdims=True)
+    if np.any(n == 0):
+        s = int(np.flatnonzero(n.reshape(-1) == 0)[0])
+        raise ValueError(f"mask keeps no entry for model {s} of the stack: its loss would be 0/0")
     return (loss * mask).sum(axis=axes) / n.reshape(-1), (sigmoid(z) - y) * mask / n

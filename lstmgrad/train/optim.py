@@ -68,6 +68,10 @@ class Adam:
         self.lr = as_float("lr", lr)
         self.b1, self.b2 = as_float("betas[0]", betas[0]), as_float("betas[1]", betas[1])
         self.eps = as_float("eps", eps)
+        if self.lr <= 0 or self.eps <= 0:
+            raise ValueError(f"lr and eps must be positive, got lr={lr!r}, eps={eps!r}")
+        if not (0 <= self.b1 < 1 and 0 <= self.b2 < 1):
+            raise ValueError(f"betas must each lie in [0, 1), got {tuple(betas)!r}")
         self.t = 0
         self.m = {k: np.zeros_like(v) for k, v in params.items()}
         self.v = {k: np.zeros_like(v) for k, v in params.items()}

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from lstmgrad.checks import as_count
 from lstmgrad.models import lstm
 from lstmgrad.models.readout import KINDS, layer_names
 
@@ -113,6 +114,10 @@ def init_params(
         raise ValueError(f"D must be a positive integer, got {D!r}")
     if kind != "attention":
         layer_names(kind)
+    if b_f == "chrono":
+        as_count("T", T, lo=2, why="chrono initialisation draws b_f = log u, u ~ U(1, T - 1)")
+    elif isinstance(b_f, str):
+        raise ValueError(f"b_f must be a number or 'chrono', got {b_f!r}")
     if isinstance(seeds, (int, np.integer)):
         one = _one(kind, H, D, int(seeds), b_f, init, sigma_max, T)
         return {k: np.asarray(v, dtype) for k, v in one.items()}
