@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,16 @@ def as_count(name: str, value: Any, lo: int = 1, hi: int | None = None, why: str
     if n < lo or (hi is not None and n > hi):
         raise ValueError(f"{name} must be a whole number {span}, got {n:,}" + (f" ({why})" if why else ""))
     return n
+
+
+def as_counts(name: str, values: Any, lo: int = 1, hi: int | None = None, why: str = "") -> list[int]:
+    """Return ``values``, a non-empty list of whole numbers, as Python ints, each checked by `as_count`."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise ValueError(f"{name} must be a list of whole numbers, got {values!r}")
+    out = [as_count(f"{name}[{i}]", v, lo, hi, why) for i, v in enumerate(values)]
+    if not out:
+        raise ValueError(f"{name} is empty: give at least one whole number")
+    return out
 
 
 def as_sequence(name: str, values: Any) -> np.ndarray:

@@ -65,7 +65,7 @@ def test_random_direction_has_unit_spectral_norm():
     assert np.linalg.norm(random_direction(8, seed=3), 2) == pytest.approx(1.0, rel=1e-14)
 
 
-@pytest.mark.parametrize("bad", [[0], [2.5], []])
+@pytest.mark.parametrize("bad", [[0], [2.5], [], "5", 0])
 def test_lengths_must_be_positive_integers(bad):
-    with pytest.raises(ValueError, match="T must be positive integers"):
+    with pytest.raises(ValueError, match=r"T(\[0\])? (must be a whole number|is empty|must be a list)"):
         scalar_sweep([1.0], [0.0], bad)

@@ -21,15 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.checks import as_sequence
+from lstmgrad.checks import as_counts, as_sequence
 
 
 def _lengths(T: Any) -> list[int]:
     """Sequence lengths as positive Python ints, in the order given."""
-    lengths = [int(t) for t in np.atleast_1d(np.asarray(T))]
-    if not lengths or min(lengths) < 1 or any(int(t) != t for t in np.atleast_1d(np.asarray(T))):
-        raise ValueError(f"T must be positive integers, got {T!r}")
-    return lengths
+    return as_counts("T", [T] if np.ndim(T) == 0 else T)
 
 
 def scalar_sweep(W_h: Any, scale: Any, T: Any) -> np.ndarray:
