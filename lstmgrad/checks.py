@@ -34,7 +34,9 @@ def as_count(name: str, value: Any, lo: int = 1, hi: int | None = None, why: str
     if isinstance(value, bool) or not whole:
         raise ValueError(f"{name} must be a whole number {span}, got {value!r}")
     n = int(value)
-    if n < lo or (hi is not None and n > hi):
+    if n < lo:
+        raise ValueError(f"{name} must be a whole number {span}, got {n:,}")
+    if hi is not None and n > hi:
         raise ValueError(f"{name} must be a whole number {span}, got {n:,}" + (f" ({why})" if why else ""))
     return n
 

@@ -45,7 +45,9 @@ COMMAND = "make experiments"
 
 
 class StaleResult(RuntimeError):
-    """A committed result that does not match the code (or was edited): rerun ``make experiments``."""
+    """A committed result that cannot be used: missing, unreadable (truncated, not JSON, not a
+    mapping, binary), edited by hand or stale. Its message names the file and the
+    ``make experiments ONLY=<name>`` that regenerates it."""
 
 
 @dataclass(frozen=True)
@@ -117,16 +119,43 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def problem(exp: Experiment) -> str | None:
-    """Why ``exp``'s committed result cannot be used, or None if it can."""
-    where = _relative(exp.path)
-    again = f"regenerate it with `{COMMAND} ONLY={exp.name}`"
+def _record(exp: Experiment) -> dict[str, Any]:
+    """``exp``'s results file as written; `StaleResult`, naming the file and the command that
+    regenerates it, when it is missing, binary, not JSON (truncated), not a mapping or not a results file."""
+    where, again = _relative(exp.path), f"regenerate it with `{COMMAND} ONLY={exp.name}`"
     if not exp.path.exists():
-        return f"{where} is missing: {again}"
-    record = json.loads(exp.path.read_text())
-    if record.get("digest") != _digest(record):
+        raise StaleResult(f"{where} is missing: {again}")
+    try:
+        record = json.loads(exp.path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise StaleResult(f"{where} cannot be read: it is not UTF-8 text (binary?): {again}") from None
+    except json.JSONDecodeError as err:  # a subclass of ValueError, like UnicodeDecodeError
+        why = f"it is not valid JSON ({err.msg} at line {err.lineno} column {err.colno}; truncated?)"
+        raise StaleResult(f"{where} cannot be read: {why}: {again}") from None
+    except OSError as err:
+        raise StaleResult(f"{where} cannot be read: {err.strerror or err}: {again}") from None
+    cells = record.get("cells") if isinstance(record, dict) else None
+    if not (
+        isinstance(cells, list)
+        and all(isinstance(c, dict) and {"key", "result"} <= c.keys() for c in cells)
+        and all(isinstance(record.get(k), dict) for k in ("code", "provenance"))
+    ):
+        got = "a results file" if isinstance(record, dict) else f"a JSON {type(record).__name__}"
+        raise StaleResult(
+            f"{where} cannot be read: it holds {got} without cells (key, result), code, provenance: {again}"
+        )
+    return record
+
+
+def _problem(exp: Experiment, record: dict[str, Any]) -> str | None:
+    where, again = _relative(exp.path), f"regenerate it with `{COMMAND} ONLY={exp.name}`"
+    try:
+        edited = record.get("digest") != _digest(record)
+    except ValueError:  # NaN or infinity: a results file never holds them
+        edited = True
+    if edited:
         return f"{where} was edited by hand (its digest does not match its content): {again}"
-    old, new = record.get("code", {}), exp.code()
+    old, new = record["code"], exp.code()
     changed = sorted(m for m in old.keys() | new.keys() if old.get(m) != new.get(m))
     if changed:
         return f"{where} is stale: the code it was trained with changed in {', '.join(changed)}; {again}"
@@ -135,23 +164,31 @@ def problem(exp: Experiment) -> str | None:
     return None
 
 
+def problem(exp: Experiment) -> str | None:
+    """Why ``exp``'s committed result cannot be used (missing, unreadable, edited, stale), or None."""
+    try:
+        return _problem(exp, _record(exp))
+    except StaleResult as err:
+        return str(err)
+
+
 def load(exp: Experiment) -> dict[str, dict[str, list[Any]]]:
-    """The committed results of ``exp``, by cell key; raises `StaleResult` if they do not match the code."""
-    why = problem(exp)
+    """The committed results of ``exp``, by cell key; raises `StaleResult` if they cannot be used."""
+    record = _record(exp)
+    why = _problem(exp, record)
     if why is not None:
         raise StaleResult(why)
-    record = json.loads(exp.path.read_text())
     return {c["key"]: c["result"] for c in record["cells"]}
 
 
 def committed(exp: Experiment) -> list[dict[str, Any]]:
     """The cells of ``exp``'s results file as written, ``{"key", "result", "seconds"}`` each, in
     the experiment's order, without the staleness check (the tests compare retrained cells with them)."""
-    return list(json.loads(exp.path.read_text())["cells"])
+    return list(_record(exp)["cells"])
 
 
 def provenance(exp: Experiment) -> dict[str, Any]:
-    return dict(json.loads(exp.path.read_text())["provenance"])
+    return dict(_record(exp)["provenance"])
 
 
 def provenance_line(exp: Experiment) -> str:

@@ -108,7 +108,7 @@ def test_repeated_sequence_cycles_the_anchor():
 
 
 def test_lag_table_rejects_lags_beyond_the_sequence():
-    with pytest.raises(ValueError, match="lags must lie in 1..90"):
+    with pytest.raises(ValueError, match=r"lags\[\d+\] must be a whole number from 1 to 90\b"):
         lag_table(days=90, lags=[91])
 
 

@@ -87,7 +87,7 @@ def test_cell_path_stays_large_where_the_rnn_chain_vanishes():
 
 
 def test_lstm_path_table_rejects_lags_beyond_the_sequence():
-    with pytest.raises(ValueError, match="lags must lie in 1..5"):
+    with pytest.raises(ValueError, match=r"lags\[\d+\] must be a whole number from 1 to 5\b"):
         lstm_path_table(lags=[6])
 
 

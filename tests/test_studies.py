@@ -42,7 +42,7 @@ def test_chain_back_picks_the_last_k_factors():
 
 @pytest.mark.parametrize("k", [0, 6])
 def test_lags_outside_the_chain_fail_loudly(k):
-    with pytest.raises(ValueError, match=r"lags must lie in 1\.\.5"):
+    with pytest.raises(ValueError, match=r"lags\[\d+\] must be a whole number from 1 to 5\b"):
         article.chain_back(lags=[1, k])
 
 

@@ -12,11 +12,15 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from lstmgrad.models.rnn import sweep_rows
 from lstmgrad.present.figures import style, svg_text
 from lstmgrad.studies.article import SWEEP_W_HS, at_lags, chain_back, lstm_path_rows, sweep_peak, w_h_grid
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, repeated_sequence
+
+#: The most lags a line plot draws: more than its ~600 pixels of width can show apart.
+POINTS = 1000
 
 
 def _figure() -> tuple[Figure, plt.Axes]:
@@ -35,21 +39,33 @@ def decay_plot(
 ) -> str:
     """Log-scale plot of dh_T/dh_{T-k} against k steps back, beside a constant factor ``reference``.
 
-    The data is `lstmgrad.studies.article.chain_back`'s (``docs/bptt.md``).
+    The data is `lstmgrad.studies.article.chain_back`'s (``docs/bptt.md``). A sequence of up to
+    10^6 steps draws in bounded time: at most `POINTS` lags, and about ten ticks.
     """
     c = chain_back(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0, reference=reference)
-    T, back, chain = c.T, c.lags, c.chain
+    T = c.T
+    # a long chain is drawn at most POINTS lags (evenly spaced, both ends kept), with a tick per few
+    shown = np.unique(np.linspace(0, T - 1, min(T, POINTS)).round().astype(int))
+    back, chain, ref = (np.asarray(v)[shown] for v in (c.lags, c.chain, c.reference))
+    every = max(1, len(shown) // 20)
     with style():
         fig, ax = _figure()
-        ax.semilogy(back, chain, "o-", color="C0", label=rf"anchor RNN ($W_h$ = {W_h:g})")
-        ax.semilogy(back, c.reference, "s--", color="C1", label=f"constant factor {reference:g} per step")
+        label = rf"anchor RNN ($W_h$ = {W_h:g})"
+        ax.semilogy(back, chain, "o-", color="C0", markevery=every, label=label)
+        ax.semilogy(
+            back, ref, "s--", color="C1", markevery=every, label=f"constant factor {reference:g} per step"
+        )
         ax.set_xlabel("steps back from the last state, k")
         ax.set_ylabel(rf"$\partial h_{{{T}}} / \partial h_{{{T}-k}}$ (log scale)")
-        ax.set_xticks(back)
+        if T <= 20:
+            ax.set_xticks(back)
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
         ax.legend(loc="lower left")
+    drawn = "" if len(shown) == T else f" (drawn at {len(shown):,} evenly spaced lags)"
     alt = (
-        f"Log-scale line chart: the gradient factor reaching k steps back, for k = 1 to {T}. "
-        f"The anchor RNN's product falls from {chain[0]:.3g} at k = 1 to {chain[-1]:.2g} at k = {T}; "
+        f"Log-scale line chart: the gradient factor reaching k steps back, for k = 1 to {T:,}{drawn}. "
+        f"The anchor RNN's product falls from {c.chain[0]:.3g} at k = 1 to {c.chain[-1]:.2g} at k = {T}; "
         f"a constant factor of {reference:g} per step only falls to {c.reference[-1]:.3g}."
     )
     return svg_text(fig, alt)

@@ -6,15 +6,24 @@ them. The RNN is the scalar one of `lstmgrad.models.rnn`, the LSTM `lstmgrad.mod
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 
-from lstmgrad.checks import as_float
+from lstmgrad.checks import as_count, as_counts, as_float, as_sequence
 from lstmgrad.models import lstm
-from lstmgrad.models.rnn import bptt_steps, sweep_rows
+from lstmgrad.models.rnn import (
+    MAX_RECORDS,
+    bptt_steps,
+    cumulative_factors,
+    local_factors,
+    scalar_forward,
+    sweep_rows,
+)
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 Record = TypeVar("Record")
@@ -26,10 +35,7 @@ SWEEP_W_HS = (0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5, 2.0)
 def at_lags(records: Sequence[Record], lags: Iterable[int]) -> list[tuple[int, Record]]:
     """``(k, record t = T-k+1)`` for each lag k: the record whose chain spans the last k steps."""
     T = len(records)
-    lags = list(lags)
-    for k in lags:
-        if not 1 <= k <= T:
-            raise ValueError(f"lags must lie in 1..{T}, got {k}")
+    lags = as_counts("lags", lags, hi=T, why=f"the sequence has T = {T} steps")
     return [(k, records[T - k]) for k in lags]
 
 
@@ -65,16 +71,26 @@ def chain_back(
     Shown in the BPTT chapter (``docs/bptt.md``, the decay plot), on the failure case
     (``docs/failure-case.md``, 90 days) and in the exercises (``docs/exercises.md``).
     """
-    steps = bptt_steps(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)
-    picked = at_lags(steps, range(1, len(steps) + 1) if lags is None else lags)
-    local = [s["local"] for s in steps]
+    T = len(as_sequence("sequence", sequence))
+    if lags is None and T > MAX_RECORDS:
+        raise ValueError(
+            f"sequence has {T:,} steps; chain_back at every lag takes at most {MAX_RECORDS:,}: pass lags"
+        )
+    trace = scalar_forward(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0)  # arrays, not records: cheap at 10^6
+    local = local_factors(trace)
+    cumulative = cumulative_factors(local)  # entry T-k: dh_T/dh_{T-k}
+    ks = list(range(1, T + 1)) if lags is None else [k for k, _ in at_lags(range(T), lags)]
+    reference = as_float("reference", reference)
+    if abs(reference) > 1:  # reference**k underflows harmlessly below 1, but overflows above it
+        why = f"{reference:g}^k overflows a 64-bit float beyond it"
+        as_count("the largest lag", max(ks), hi=power_limit(reference), why=why)
     return ChainBack(
-        T=len(steps),
-        lags=[k for k, _ in picked],
-        chain=[s["cumulative"] for _, s in picked],
-        reference=[reference**k for k, _ in picked],
-        local_min=min(local),
-        local_max=max(local),
+        T=T,
+        lags=ks,
+        chain=cumulative[T - np.asarray(ks)].tolist(),
+        reference=[reference**k for k in ks],
+        local_min=float(local.min()),
+        local_max=float(local.max()),
     )
 
 
@@ -84,7 +100,28 @@ def constant_powers(factor: float = 0.7, steps: Sequence[int] = (5, 100)) -> lis
     Shown in the BPTT chapter (``docs/bptt.md``) and the errata (``docs/errata.md``).
     """
     factor = as_float("factor", factor)
-    return [{"T": T, "power": factor**T, "shrinkage": factor**-T} for T in steps]
+    if factor == 0:
+        raise ValueError("factor must be a nonzero number (its shrinkage is 1/factor^T), got 0")
+    why = f"beyond it {factor:g}^T or 1/{factor:g}^T overflows a 64-bit float"
+    return [
+        {"T": T, "power": factor**T, "shrinkage": factor**-T}
+        for T in as_counts("steps", steps, hi=power_limit(factor), why=why)
+    ]
+
+
+def power_limit(factor: float) -> int | None:
+    """The largest T for which ``factor**T`` and ``factor**-T`` are both finite floats (None: any T)."""
+    a = abs(float(factor))
+    if a == 1:
+        return None
+    T = math.floor(math.log(sys.float_info.max) / abs(math.log(a)))
+    while T > 0:
+        try:
+            a**T, a**-T
+            return T
+        except (OverflowError, ZeroDivisionError):
+            T -= 1
+    return 0
 
 
 def w_h_grid(lo: float, hi: float, step: float) -> np.ndarray:

@@ -23,12 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.checks import as_float
+from lstmgrad.checks import as_count, as_float
 from lstmgrad.models.rnn import local_factors, scalar_forward
 from lstmgrad.tasks.anchor import ANCHOR_WEIGHTS, repeated_sequence
 
 #: The two float types the site measures.
 DTYPES = (np.float32, np.float64)
+#: The longest walk: one rounded multiplication per step, in Python.
+MAX_WALK = 10**6
+WHY = "each step is one multiplication in Python, about a second per million"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def walk_product(factor: float, dtype: type[np.floating], max_steps: int = 3000)
     factor = as_float("factor", factor)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor must be between 0 and 1 (a shrinking product), got {factor!r}")
+    max_steps = as_count("max_steps", max_steps, hi=MAX_WALK, why=WHY)
     info = np.finfo(dtype)
     f = dtype(factor)
     power, total = dtype(1.0), dtype(1.0)  # factor**0, and the sum of terms with lag < T
@@ -165,6 +169,7 @@ def flush_to_zero_rows(factors: Sequence[float] = (0.7, 0.1), max_steps: int = 3
     `first_zero`) and ``flushed`` (the first T at 0.0 under flush-to-zero).
     Shown in the errata (``docs/errata.md``).
     """
+    max_steps = as_count("max_steps", max_steps, hi=MAX_WALK, why=WHY)
     chains: list[tuple[float | str, list[float]]] = [(f, [f] * max_steps) for f in factors]
     chains.append(("anchor", anchor_factors(max_steps)))
     rows = []

@@ -6,6 +6,8 @@
     lstmgrad --version
 
 Lists may start with a minus: ``--sequence -1.5,2,3`` and ``--sequence=-1.5,2,3`` are the same.
+A list may also come from a file, ``--sequence @prices.txt``, or from standard input,
+``--sequence -``: one number per line, or comma-separated (`lstmgrad.cli.numbers`).
 
 ``python -m lstmgrad`` is the same program. Every table comes from the function that makes
 the site's table (`lstmgrad.present.tables`). A bad argument prints one line and exits with
@@ -16,25 +18,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import re
 import sys
-import threading
 import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from lstmgrad import __version__, code_digest
+from lstmgrad.cli.numbers import ANCHOR, int_list_type, join_negative_values, list_type, number_type
+from lstmgrad.cli.progress import progress
 from lstmgrad.models.rnn import bptt_steps, sweep_rows
 from lstmgrad.present.tables import bptt_steps_table, lstm_path_table, sweep_table
 from lstmgrad.studies.article import SWEEP_W_HS, lstm_path_rows
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
-__all__ = ["CLIError", "main", "run", "transcript", "version_text"]
-
-ANCHOR = ",".join(f"{x:g}" for x in ANCHOR_SEQUENCE)
+__all__ = ["CLIError", "main", "progress", "run", "transcript", "version_text"]
 
 
 class CLIError(Exception):
@@ -66,78 +64,12 @@ def version_text() -> str:
     return f"lstmgrad {__version__} (code {code_digest()})"
 
 
-# A value that argparse would take for an option because of its leading minus: -1.5,2,3  -.5  -inf
-_NEGATIVE_VALUE = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
-
-
-def _join_negative_values(argv: Sequence[str]) -> list[str]:
-    """``--opt -1.5,2`` -> ``--opt=-1.5,2``, so a list or number may start with a minus.
-
-    argparse reads any token that starts with ``-`` and is not a plain negative number
-    (``-1.5,2,3`` is not) as an option, and then says the option expected an argument.
-    """
-    out: list[str] = []
-    for token in argv:
-        if out and out[-1].startswith("--") and "=" not in out[-1] and _NEGATIVE_VALUE.match(token):
-            out[-1] = f"{out[-1]}={token}"
-        else:
-            out.append(token)
-    return out
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise CLIError(f"{self.prog}: error: {message}")
 
     def print_help(self, file: Any = None) -> NoReturn:
         raise _Help(self.format_help())
-
-
-def _number(token: str) -> float:
-    """One finite float from ``token``, or a one-line error saying what is wrong."""
-    token = token.strip()
-    if not token:
-        raise argparse.ArgumentTypeError("has an empty entry (two commas in a row?)")
-    try:
-        value = float(token)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be numbers, got {token!r}") from None
-    if math.isnan(value):
-        raise argparse.ArgumentTypeError(f"must be finite, got {token!r}")
-    if math.isinf(value):
-        if token.lstrip("+-").lower() in ("inf", "infinity"):
-            raise argparse.ArgumentTypeError(f"must be finite, got {token!r}")
-        raise argparse.ArgumentTypeError(f"{token!r} overflows a 64-bit float (max ~1.8e308)")
-    return value
-
-
-def _number_type(what: str) -> Any:
-    def parse(text: str) -> float:
-        return _number(text)
-
-    parse.__name__ = what  # argparse names the type in its messages
-    return parse
-
-
-def _list_type(what: str) -> Any:
-    def parse(text: str) -> list[float]:
-        if not text.strip():
-            raise argparse.ArgumentTypeError(f"is empty: give comma-separated numbers, e.g. {ANCHOR}")
-        return [_number(token) for token in text.split(",")]
-
-    parse.__name__ = what
-    return parse
-
-
-def _int_list_type(what: str) -> Any:
-    def parse(text: str) -> list[int]:
-        values = _list_type(what)(text)
-        if any(v != int(v) for v in values):
-            raise argparse.ArgumentTypeError(f"must be whole numbers, got {text!r}")
-        return [int(v) for v in values]
-
-    parse.__name__ = what
-    return parse
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -150,7 +82,11 @@ def _parser() -> _Parser:
         prog="lstmgrad",
         formatter_class=_formatter,
         description="Why RNN gradients vanish: the BPTT numbers for your own sequence and weights.",
-        epilog="Numbers are comma-separated and may be negative, e.g. --sequence -1.5,2,3.",
+        epilog=(
+            "Numbers are comma-separated and may be negative, e.g. --sequence -1.5,2,3. A list may "
+            "also be read from a file, --sequence @prices.txt, or from stdin, --sequence - "
+            "(one number per line, or comma-separated)."
+        ),
     )
     parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True, metavar="{bptt,sweep,lstm}")
@@ -167,19 +103,22 @@ def _parser() -> _Parser:
         ),
     )
     bptt.add_argument(
-        "--sequence", required=True, type=_list_type("--sequence"), help=f"inputs x_1..x_T, e.g. {ANCHOR}"
+        "--sequence",
+        required=True,
+        type=list_type("--sequence"),
+        help=f"inputs x_1..x_T, e.g. {ANCHOR}, or @file, or - for stdin",
     )
     bptt.add_argument(
         "--wh",
         default=0.5,
-        type=_number_type("--wh"),
+        type=number_type("--wh"),
         help="recurrent weight W_h (default 0.5, the anchor's)",
     )
     bptt.add_argument(
-        "--wx", default=0.01, type=_number_type("--wx"), help="input weight W_x (default 0.01, the anchor's)"
+        "--wx", default=0.01, type=number_type("--wx"), help="input weight W_x (default 0.01, the anchor's)"
     )
-    bptt.add_argument("--b", default=0.0, type=_number_type("--b"), help="bias b (default 0)")
-    bptt.add_argument("--h0", default=0.0, type=_number_type("--h0"), help="initial state h_0 (default 0)")
+    bptt.add_argument("--b", default=0.0, type=number_type("--b"), help="bias b (default 0)")
+    bptt.add_argument("--h0", default=0.0, type=number_type("--h0"), help="initial state h_0 (default 0)")
     bptt.add_argument(
         "--json",
         action="store_true",
@@ -199,15 +138,13 @@ def _parser() -> _Parser:
     sweep.add_argument(
         "--wh",
         required=True,
-        type=_list_type("--wh"),
+        type=list_type("--wh"),
         help=f"recurrent weights, e.g. {','.join(map(str, SWEEP_W_HS))}",
     )
     sweep.add_argument(
-        "--sequence", default=list(ANCHOR_SEQUENCE), type=_list_type("--sequence"), help=f"default {ANCHOR}"
+        "--sequence", default=list(ANCHOR_SEQUENCE), type=list_type("--sequence"), help=f"default {ANCHOR}"
     )
-    sweep.add_argument(
-        "--wx", default=0.01, type=_number_type("--wx"), help="input weight W_x (default 0.01)"
-    )
+    sweep.add_argument("--wx", default=0.01, type=number_type("--wx"), help="input weight W_x (default 0.01)")
     sweep.add_argument(
         "--json", action="store_true", help='print {"rows": [{"W_h": ..., "cumulative": ..., "h_T": ...}]}'
     )
@@ -224,22 +161,22 @@ def _parser() -> _Parser:
         ),
     )
     lstm.add_argument(
-        "--sequence", default=list(ANCHOR_SEQUENCE), type=_list_type("--sequence"), help=f"default {ANCHOR}"
+        "--sequence", default=list(ANCHOR_SEQUENCE), type=list_type("--sequence"), help=f"default {ANCHOR}"
     )
-    lstm.add_argument("--wh", default=0.5, type=_number_type("--wh"), help="the RNN's W_h (default 0.5)")
-    lstm.add_argument("--wx", default=0.01, type=_number_type("--wx"), help="the RNN's W_x (default 0.01)")
+    lstm.add_argument("--wh", default=0.5, type=number_type("--wh"), help="the RNN's W_h (default 0.5)")
+    lstm.add_argument("--wx", default=0.01, type=number_type("--wx"), help="the RNN's W_x (default 0.01)")
     lstm.add_argument(
-        "--lstm-wx", default=0.01, type=_number_type("--lstm-wx"), help="LSTM input weight, every gate"
+        "--lstm-wx", default=0.01, type=number_type("--lstm-wx"), help="LSTM input weight, every gate"
     )
     lstm.add_argument(
-        "--lstm-wh", default=0.5, type=_number_type("--lstm-wh"), help="LSTM recurrent weight, every gate"
+        "--lstm-wh", default=0.5, type=number_type("--lstm-wh"), help="LSTM recurrent weight, every gate"
     )
-    lstm.add_argument("--bi", default=0.0, type=_number_type("--bi"), help="input-gate bias (default 0)")
-    lstm.add_argument("--bf", default=2.0, type=_number_type("--bf"), help="forget-gate bias (default 2)")
-    lstm.add_argument("--bg", default=0.0, type=_number_type("--bg"), help="candidate bias (default 0)")
-    lstm.add_argument("--bo", default=0.0, type=_number_type("--bo"), help="output-gate bias (default 0)")
+    lstm.add_argument("--bi", default=0.0, type=number_type("--bi"), help="input-gate bias (default 0)")
+    lstm.add_argument("--bf", default=2.0, type=number_type("--bf"), help="forget-gate bias (default 2)")
+    lstm.add_argument("--bg", default=0.0, type=number_type("--bg"), help="candidate bias (default 0)")
+    lstm.add_argument("--bo", default=0.0, type=number_type("--bo"), help="output-gate bias (default 0)")
     lstm.add_argument(
-        "--lags", type=_int_list_type("--lags"), help="only these lags k (row t = T-k+1), e.g. 1,5"
+        "--lags", type=int_list_type("--lags"), help="only these lags k (row t = T-k+1), e.g. 1,5"
     )
     lstm.add_argument(
         "--json", action="store_true", help='print {"steps": [{"t": 1, "f": ..., "cell_path": ...}]}'
@@ -253,8 +190,19 @@ def run(argv: Sequence[str]) -> str:
     Raises `CLIError` with a one-line message for a bad command line; ``--help``
     returns the help text.
     """
+    if isinstance(argv, (str, bytes)):
+        raise TypeError(
+            f"argv must be a list of arguments, e.g. {argv.split()!r} (shlex.split makes one), "
+            f"got the string {argv!r}"
+        )
+    argv = list(argv)
+    if any(not isinstance(a, str) for a in argv):
+        bad = next(a for a in argv if not isinstance(a, str))
+        raise TypeError(f"argv must hold strings only, got {bad!r}")
+    if len(argv) > 1 and argv[0].startswith("--ver") and "--version".startswith(argv[0]):
+        raise CLIError(f"lstmgrad: error: --version takes no other arguments, got {' '.join(argv[1:])!r}")
     try:
-        args = _parser().parse_args(_join_negative_values(argv))
+        args = _parser().parse_args(join_negative_values(argv))
     except _Help as help_text:
         return str(help_text).rstrip("\n")
     except _Version as version:
@@ -294,38 +242,6 @@ def transcript(argv: Sequence[str]) -> str:
         return f"$ lstmgrad {shown}\n{run(argv)}"
     except CLIError as err:
         return f"$ lstmgrad {shown}\n{err}\n(exit status 2)"
-
-
-@contextmanager
-def progress(desc: str, delay: float = 1.0, stream: Any = None) -> Iterator[None]:
-    """A tqdm line on ``stream`` (stderr) with the time spent so far, once the work has taken
-    ``delay`` seconds; cleared when it ends. Nothing at all when the stream is not a terminal
-    (a pipe, a file, a page build), or when the work ends sooner."""
-    stream = sys.stderr if stream is None else stream
-    if not stream.isatty():
-        yield
-        return
-    from tqdm import tqdm
-
-    bar = tqdm(desc=desc, bar_format="{desc}: {elapsed} elapsed", delay=delay, file=stream, leave=False)
-    done, shown = threading.Event(), threading.Event()
-
-    def tick() -> None:
-        while not done.wait(0.1):
-            if bar.format_dict["elapsed"] >= delay:
-                bar.refresh()
-                shown.set()
-
-    ticker = threading.Thread(target=tick, daemon=True)
-    ticker.start()
-    try:
-        yield
-    finally:
-        done.set()
-        ticker.join()
-        if shown.is_set():
-            bar.clear()  # tqdm's close() leaves a line it drew from this thread
-        bar.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
