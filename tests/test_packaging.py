@@ -77,7 +77,7 @@ def test_sdist_holds_what_a_build_needs_and_no_tests(dist):
     (sdist,) = dist.glob("*.tar.gz")
     top = f"lstmgrad-{lstmgrad.__version__}/"
     names = {n.removeprefix(top) for n in tarfile.open(sdist).getnames()}
-    assert {"pyproject.toml", "README.md", "lstmgrad/__init__.py", "lstmgrad/cli.py"} <= names
+    assert {"pyproject.toml", "README.md", "lstmgrad/__init__.py", "lstmgrad/cli/__init__.py"} <= names
     assert not [n for n in names if n.startswith(("tests/", "docs/", "snippets/", "site/"))]
 
 
