@@ -1,5 +1,5 @@
 """lstmgrad against PyTorch autograd: nn.RNN, nn.LSTM and nn.GRU in float64, outputs and every
-gradient to a relative error of 1e-10 (issue 4), plus Adam and gradient clipping.
+gradient to a relative error of 1e-10 (issue 4), plus the masked loss, Adam and gradient clipping.
 
 torch is not in the reader's install (it is the ``crosscheck`` extra, which ``.ci/run``
 installs). Without torch this module is skipped on a reader's machine and FAILS under CI,
@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - depends on the install
     )
 
 from lstmgrad.models import gru, lstm, rnn
+from lstmgrad.train.loss import logistic_loss
 from lstmgrad.train.optim import Adam, clip_grads
 
 BAR = 1e-10  # issue 4: "to a relative error of 1e-10"
@@ -156,6 +157,26 @@ def test_adam_matches_torch():
         topt.step()
     assert relative_error(ours["w"], theirs[0].detach().numpy()) < BAR
     assert abs(float(ours["c"]) - theirs[1].item()) < BAR
+
+
+def test_masked_logistic_loss_matches_torch():
+    """Our masked loss and its gradient against torch's binary_cross_entropy_with_logits, masked
+    by weight and averaged over the kept entries of each model of the stack, by autograd."""
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=(3, 4, 5)) * 3
+    y = (rng.random(z.shape) < 0.5) * 1.0
+    mask = (rng.random(z.shape) < 0.6) * 1.0
+    mask[:, 0, 0] = 1.0  # every model keeps at least one entry
+    loss, grad = logistic_loss(z, y, mask)
+    tz = torch.tensor(z, requires_grad=True)
+    per = torch.nn.functional.binary_cross_entropy_with_logits(
+        tz, torch.tensor(y), weight=torch.tensor(mask), reduction="none"
+    )
+    theirs = per.sum(dim=(1, 2)) / torch.tensor(mask).sum(dim=(1, 2))
+    theirs.sum().backward()
+    assert relative_error(loss, theirs.detach().numpy()) < BAR, (loss, theirs)
+    assert relative_error(grad, tz.grad.numpy()) < BAR, "dL/dlogits against torch autograd"
+    assert np.all(grad[mask == 0] == 0), "a masked entry got a gradient"
 
 
 @pytest.mark.parametrize("max_norm", [0.5, 100.0])
