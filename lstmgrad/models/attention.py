@@ -91,10 +91,20 @@ def attention_forward(
     if queries not in ("all", "last"):
         raise ValueError(f"queries must be 'all' or 'last', got {queries!r}")
     d = params["W_q"].shape[-1]
-    E = x @ _mat(params["W_e"]) + _vec(params["b_e"]) + positional_encoding(x.shape[-2], d).astype(x.dtype)
-    Eq = E[..., -1:, :] if queries == "last" else E  # the steps that ask
-    Q, K, V = Eq @ _mat(params["W_q"]), E @ _mat(params["W_k"]), E @ _mat(params["W_v"])
-    S = Q @ _T(K) / np.sqrt(d)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
+        E = (
+            x @ _mat(params["W_e"])
+            + _vec(params["b_e"])
+            + positional_encoding(x.shape[-2], d).astype(x.dtype)
+        )
+        Eq = E[..., -1:, :] if queries == "last" else E  # the steps that ask
+        Q, K, V = Eq @ _mat(params["W_q"]), E @ _mat(params["W_k"]), E @ _mat(params["W_v"])
+        S = Q @ _T(K) / np.sqrt(d)
+    if not (np.isfinite(S).all() and np.isfinite(V).all()):
+        raise ValueError(
+            f"attention's embeddings or scores overflow {x.dtype} (|x| up to {np.abs(x).max():.3g}): "
+            "scale x or the weights down"
+        )
     # subtract the row max before exp: same softmax, no overflow
     A = np.exp(S - S.max(axis=-1, keepdims=True))
     A /= A.sum(axis=-1, keepdims=True)

@@ -115,7 +115,8 @@ def init_params(
     if kind != "attention":
         layer_names(kind)
     if b_f == "chrono":
-        as_count("T", T, lo=2, why="chrono initialisation draws b_f = log u, u ~ U(1, T - 1)")
+        if as_count("T", T) < 2:
+            raise ValueError(f"T must be at least 2 for b_f='chrono' (b_f = log u, u ~ U(1, T - 1)), got {T}")
     elif isinstance(b_f, str):
         raise ValueError(f"b_f must be a number or 'chrono', got {b_f!r}")
     if isinstance(seeds, (int, np.integer)):
