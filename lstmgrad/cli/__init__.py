@@ -106,7 +106,7 @@ def _parser() -> _Parser:
         "--sequence",
         required=True,
         type=list_type("--sequence"),
-        help=f"inputs x_1..x_T, e.g. {ANCHOR}, or @file, or - for stdin",
+        help=f"inputs x_1..x_T, e.g. {ANCHOR}, @file or - (stdin)",
     )
     bptt.add_argument(
         "--wh",

@@ -3,7 +3,8 @@
 The trained tables and plots are drawn from ``lstmgrad/results/*.json``, which
 ``make experiments`` writes (see ``lstmgrad.store``). Before any page is built, this hook
 checks every results file against the code on disk and fails the build with one line per
-missing, stale or hand-edited file, each naming the command that regenerates it. (A
+missing, unreadable (truncated, not JSON, not a mapping, binary), stale or hand-edited file,
+each naming the file and the command that regenerates it (``lstmgrad.store.problem``). (A
 snippet that loads a stale result would fail on its own too, but only this check names
 every stale result at once.)
 """
