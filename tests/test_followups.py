@@ -123,3 +123,58 @@ def test_thirty_seeds_never_reuse_the_pilots_seeds():
 
     assert len(F.SEEDS_30) == 30 and len(set(F.SEEDS_30)) == 30
     assert not set(F.SEEDS_30) & set(E.PILOT_SEEDS)
+
+
+def _records(rows):
+    from lstmgrad.studies.records import Records
+
+    return Records(tuple(rows), ())
+
+
+def test_the_pilot_rule_counts_solved_pairs_then_sequences_then_prefers_0_01():
+    def row(kind, lr, acc, seqs):
+        return {"kind": kind, "setting": "main", "L": 20, "lr": lr, "accuracy": acc, "sequences": seqs}
+
+    recs = _records(
+        [
+            row("rnn", 3e-3, [0.5, 0.96], [8, 8]),
+            row("rnn", 1e-2, [0.97, 0.96], [8, 8]),
+            row("rnn", 3e-2, [0.99, 0.2], [1, 1]),
+        ]
+        + [row("lstm", 3e-3, [1.0], [9]), row("lstm", 1e-2, [1.0], [5]), row("lstm", 3e-2, [1.0], [4])]
+        + [row("gru", 3e-3, [0.5], [9]), row("gru", 1e-2, [0.5], [9]), row("gru", 3e-2, [0.5], [9])]
+    )
+    rates = F.chosen_rates(recs)
+    assert rates["rnn"]["lr"] == 1e-2 and rates["rnn"][1e-2]["solved"] == 2  # the most solved
+    assert rates["lstm"]["lr"] == 3e-2  # a tie on solved: the fewest sequences
+    assert rates["gru"]["lr"] == 1e-2  # a tie on both: 0.01
+    from lstmgrad.present.followups import pilot_table
+
+    table = pilot_table(recs, rates)
+    assert "| **LSTM: all cells** |" in table and "**0.03**" in table
+
+
+def test_the_follow_up_tables_format_every_row():
+    from lstmgrad.present import followups as T
+
+    acc = [0.99, 0.5, 0.97]
+    log = {"log_w_x_norm": [[1, 2, 3], [2, 3, 4]], "log_gate_mean": [[0.7] * 3, [0.8] * 3],
+           "log_gate_max_unit": [[0.9] * 3, [0.95] * 3]}  # fmt: skip
+    state = T.state_table(_records([{"scale": "raw", "b_f": 1.0, "L": 90, "accuracy": acc, **log}]))
+    assert "| raw (≈ 0.01) | 1 | 90 | 2.000 | 3.000 | 0.700 | 0.800 | 0.900 | 0.950 |" in state
+    weights = {"attn_crash_init": [0.1] * 3, "attn_crash_trained": [0.9] * 3, "attn_none_trained": [0.01] * 3}
+    att = T.attention_weight_table(_records([{"L": 95, "budget": 8192, "accuracy": acc, **weights}]))
+    assert "| 95 | 8,192 | 0.100 | 0.900 | 0.0100 | 0.0100 | 2/3 |" in att
+    runs = [{"training": "clip 1", "perturb": p, "final_loss": [0.1, 0.2, 0.3], "accuracy": a}
+            for p, a in ((0.0, acc), (1e-12, [0.99, 0.96, 0.97]))]  # fmt: skip
+    assert "| clip 1 | 0 | 0 | 46.0 | 1/3 |" in T.perturbed_table(_records(runs))
+    thirty = [
+        {"kind": "lstm", "L": 90, "b_f": 5.0, "clip": 1.0, "budget": 8192, "accuracy": [1.0] * 9 + [0.5] * 21}
+    ]
+    assert "| LSTM, b_f = 5 | 90 | 1 | 8,192 | 9/10 | 9/30 |" in T.thirty_table(_records(thirty))
+    grid = T.grid_table(_records([{"b_z": 3.0, "L": 50, "accuracy": acc}]), "b_z", "b_z")
+    assert "| 3.0 | 82 (50–99), 2/3 |" in grid
+    long = T.long_table(
+        _records([{"model": "lstm_chrono", "L": 200, "accuracy": acc, "sequences": [1, 2, 3]}])
+    )
+    assert "| LSTM, chrono | 82 (50–99), 2/3 | 2 |" in long

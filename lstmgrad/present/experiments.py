@@ -147,7 +147,7 @@ def clipping_table(records: Records) -> str:
 
 def setup_table() -> str:
     """The main setting, as the page states it (`lstmgrad.studies.experiments.MAIN`)."""
-    from lstmgrad.studies.experiments import MAIN, SEEDS
+    from lstmgrad.studies.experiments import MAIN, N_TEST, SEEDS
     from lstmgrad.tasks.crash import CRASH, PREFIX, SIGMA
 
     m = MAIN
@@ -164,7 +164,7 @@ def setup_table() -> str:
         ["clipping", f"global gradient norm clipped to {m['clip']:g}, each seed on its own"],
         ["budget", f"{m['budget']:,} training sequences per seed ({m['budget'] // m['B']} updates)"],
         ["early stop", "held-out accuracy ≥ 99 % on 128 sequences, checked every 20 updates"],
-        ["reported accuracy", "on 512 fresh sequences per seed, after the stop"],
+        ["reported accuracy", f"on {N_TEST:,} fresh sequences per seed, after the stop"],
         ["seeds", f"{SEEDS[0]}–{SEEDS[-1]} ({len(SEEDS)} seeds) for every trained cell on this page"],
     ]
     return markdown_table(["setting", "value"], rows, align="left")

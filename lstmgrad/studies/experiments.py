@@ -10,6 +10,7 @@ a setting that was never trained raises `lstmgrad.studies.records.NotTrained`.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +28,8 @@ SEEDS = tuple(range(10))
 LAGS = (2, 5, 10, 20, 50, 90)
 MAIN: dict[str, Any] = {"H": 16, "B": 32, "lr": 1e-2, "clip": 1.0, "budget": 8192, "scale": "std", "b_f": 1.0}
 MODELS = ("rnn", "lstm", "gru")
+#: Test sequences per seed behind every reported accuracy (`crash_cell`'s default).
+N_TEST: int = inspect.signature(crash_cell).parameters["n_test"].default
 
 
 def main_cell(kind: str, L: int, seeds: Sequence[int] = SEEDS, **overrides: Any) -> Cell:
@@ -164,7 +167,7 @@ EXPERIMENTS = (
 # ------------------------------------------------------------------- records of the trained cells
 
 
-def chance(L: int, seeds: Sequence[int] = SEEDS, scale: str = "std", n_test: int = 4096) -> list[float]:
+def chance(L: int, seeds: Sequence[int] = SEEDS, scale: str = "std", n_test: int = N_TEST) -> list[float]:
     """Per seed: the majority share of its test set (`crash_runs.test_batches`), what always
     guessing the commoner label scores (the chance column of ``docs/experiments.md``, section 1)."""
     share = np.mean([y.mean(axis=1) for _, y in test_batches(list(seeds), L, scale, n_test)], axis=0)

@@ -228,3 +228,47 @@ def trajectory(records: Records, stat: str = "gate_mean", **coords: Any) -> dict
     B = E.MAIN["B"]
     seqs = [min(i * 20 * B, max(row["sequences"])) for i in range(len(log))]
     return {"sequences": seqs, "median": [float(v) for v in np.median(log, axis=1)]}
+
+
+def pilot_records(lrs: Sequence[float] = E.PILOT_LRS, seeds: Sequence[int] = E.PILOT_SEEDS) -> Records:
+    """The shared learning-rate pilot: each piloted model (`experiments.PILOT_MODELS`) at each lag
+    and rate: rows ``kind``, ``setting`` (its name: "main", "chrono", "orthogonal"), ``L``, ``lr``.
+    Shown on ``docs/experiments.md`` (the learning-rate pilot)."""
+    cells = [
+        ({"kind": kind, "setting": next(iter(map(str, setting.values())), "main"), "L": L, "lr": lr},
+         E.main_cell(kind, L, seeds, lr=lr, **setting))
+        for kind, setting, lags in E.PILOT_MODELS
+        for L in lags
+        for lr in lrs
+    ]  # fmt: skip
+    return load_cells(cells)
+
+
+def chosen_rates(records: Records, solved: float = 0.95) -> dict[str, dict[str, Any]]:
+    """Per model kind, the pilot's rule (`experiments.PILOT_LRS`'s comment): the rate that solves
+    the most (seed, cell) pairs; on a tie the one with the fewest training sequences in all; on a
+    tie again 0.01. Returns each kind's ``lr`` and, per rate, ``solved`` and ``sequences``."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind in records.values("kind"):
+        score = {}
+        for lr in records.values("lr"):
+            rows = [r for r in records.rows if r["kind"] == kind and r["lr"] == lr]
+            score[lr] = (
+                sum(a >= solved for r in rows for a in r["accuracy"]),
+                sum(s for r in rows for s in r["sequences"]),
+            )
+        best = max(score, key=lambda lr: (score[lr][0], -score[lr][1], lr == 1e-2))
+        out[kind] = {"lr": best, **{lr: {"solved": n, "sequences": q} for lr, (n, q) in score.items()}}
+    return out
+
+
+def attention_records() -> Records:
+    """Attention at every lag and budget it was trained at on the crash task, seeds 0 to 9: the
+    Beyond page's comparison (`beyond.CRASH_BUDGETS`) and the long lags at the main budget; rows
+    ``L``, ``budget``, with its weight on the crash step (``attn_*``)."""
+    spec = beyond.CONTESTANTS["attention"]
+    cells = [
+        ({"L": L, "budget": b}, beyond.contestant_cell(*spec, L, b)) for L, b in beyond.CRASH_BUDGETS.items()
+    ]
+    cells += [({"L": L, "budget": E.MAIN["budget"]}, long_cell("attention", L)) for L in LONG]
+    return load_cells(cells)
