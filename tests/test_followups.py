@@ -178,3 +178,12 @@ def test_the_follow_up_tables_format_every_row():
         _records([{"model": "lstm_chrono", "L": 200, "accuracy": acc, "sequences": [1, 2, 3]}])
     )
     assert "| LSTM, chrono | 82 (50–99), 2/3 | 2 |" in long
+
+
+def test_every_models_learning_rate_is_the_shared_pilots_choice():
+    """experiments.LR was set from the pilot by its rule; a retrain that changes the pilot's
+    outcome (another CPU, another dtype) must change LR too, and every number with it."""
+    from lstmgrad.studies import experiments as E
+
+    rates = F.chosen_rates(F.pilot_records())
+    assert {kind: r["lr"] for kind, r in rates.items()} == E.LR
