@@ -40,7 +40,7 @@ from lstmgrad.cache import import_closure
 #: Where results live: inside the package, so an installed lstmgrad loads what the pages show.
 RESULTS = Path(__file__).resolve().parent / "results"
 #: The study modules that declare experiments (each has an ``EXPERIMENTS`` tuple).
-STUDIES = ("lstmgrad.studies.experiments", "lstmgrad.studies.beyond")
+STUDIES = ("lstmgrad.studies.experiments", "lstmgrad.studies.beyond", "lstmgrad.studies.followups")
 COMMAND = "make experiments"
 
 

@@ -301,6 +301,14 @@ def unsampled(cell: Cell) -> bool:
     # the forget-bias grid at lag 90 on raw returns and for b_f = 0 and 3: lag 50 tests the same claims
     if a["L"] == 90 and (a.get("scale") == "raw" or a.get("b_f") in (0.0, 3.0)):
         return True
+    # the learning-rate pilot beyond lag 20, and the follow-ups at lag 90 and beyond with the main
+    # budget (a recurrent seed over 95 to 505 steps, or attention over 505): lag 20 or 50 tests them
+    if list(a["seeds"]) == list(E.PILOT_SEEDS) and a["L"] > 20:
+        return True
+    if a["L"] >= 90 and (a.get("b_z") is not None or a.get("b_f") == -20.0):
+        return True
+    if a["L"] >= 200 and a.get("budget", 0) > 1024 and a["kind"] == "lstm" and a.get("b_f") != "chrono":
+        return True
     # the recurrent models at lag 500 (T = 505): lags 90 and 200 test the same claim
     return bool(a["L"] == 500)
 
@@ -308,6 +316,7 @@ def unsampled(cell: Cell) -> bool:
 #: Experiments with no cell in the sample, and why.
 UNSAMPLED_EXPERIMENTS = {
     "budget_sweep_90": "the LSTM and the GRU at 131,072 sequences: one seed takes minutes",
+    "budget_sweep_50": "the LSTM and the GRU at 131,072 sequences: one seed takes a minute",
 }
 
 

@@ -10,15 +10,15 @@ a setting that was never trained raises `lstmgrad.studies.records.NotTrained`.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from lstmgrad.store import Cell, Experiment
-from lstmgrad.studies.crash_runs import crash_cell
+from lstmgrad.studies.crash_runs import crash_cell, test_batches
 from lstmgrad.studies.records import Records, load_cells
-from lstmgrad.tasks.crash import seed_batches
 from lstmgrad.train.params import init_params
 
 # ------------------------------------------- trained experiments (`make experiments` trains them)
@@ -26,14 +26,21 @@ from lstmgrad.train.params import init_params
 #: The main comparison: one setting for all three models, stated on the page.
 SEEDS = tuple(range(10))
 LAGS = (2, 5, 10, 20, 50, 90)
-MAIN: dict[str, Any] = {"H": 16, "B": 32, "lr": 1e-2, "clip": 1.0, "budget": 8192, "scale": "std", "b_f": 1.0}
+MAIN: dict[str, Any] = {"H": 16, "B": 32, "clip": 1.0, "budget": 8192, "scale": "std", "b_f": 1.0}
 MODELS = ("rnn", "lstm", "gru")
+#: Each model's Adam learning rate, chosen from 0.003, 0.01 and 0.03 by the shared pilot
+#: (`LR_PILOT`, seeds 10 to 14, its rule stated there); attention's agrees with its first pilot
+#: (`lstmgrad.studies.beyond.ATTENTION_LR_PILOT`). Every cell of a model uses its rate.
+LR: dict[str, float] = {"rnn": 3e-2, "lstm": 1e-2, "gru": 3e-2, "attention": 3e-2}
+#: Test sequences per seed behind every reported accuracy (`crash_cell`'s default).
+N_TEST: int = inspect.signature(crash_cell).parameters["n_test"].default
 
 
 def main_cell(kind: str, L: int, seeds: Sequence[int] = SEEDS, **overrides: Any) -> Cell:
-    """A `crash_cell` with the main setting, the page's seeds and any ``overrides``: every trained
-    cell of ``docs/experiments.md`` and the recurrent ones of ``docs/beyond.md``."""
-    return Cell(crash_cell, {"kind": kind, "L": L, "seeds": [int(s) for s in seeds], **MAIN, **overrides})
+    """A `crash_cell` with the main setting, the model's learning rate `LR`, the page's seeds and any
+    ``overrides``: every trained cell of ``docs/experiments.md`` and the crash cells of ``docs/beyond.md``."""
+    setting = {**MAIN, "lr": LR[kind], **overrides}
+    return Cell(crash_cell, {"kind": kind, "L": L, "seeds": [int(s) for s in seeds], **setting})
 
 
 #: The RNN control: better initialisations, two clipping thresholds.
@@ -126,16 +133,49 @@ CLIPPING = Experiment(
     "experiments.md",
     "the clipping table and plot",
 )
-EXPERIMENTS = (MAIN_RUNS, RNN_CONTROL, RNN_CONTROL_RAW, BUDGET_SWEEP, BUDGET_SWEEP_90, BRIDGE, CLIPPING)
+#: The learning-rate pilot: every model a verdict compares, at each rate, on seeds that no table
+#: reports (10 to 14), the same way for each (attention's first pilot, at the Beyond page's lags
+#: and budgets, is `lstmgrad.studies.beyond.ATTENTION_LR_PILOT`).
+#: The rule, fixed before the pilot ran: per model, the rate that solves the most (seed, cell)
+#: pairs of its pilot cells; on a tie the one that uses the fewest training sequences in all;
+#: on a tie again 0.01.
+PILOT_SEEDS = tuple(range(10, 15))
+PILOT_LRS = (3e-3, 1e-2, 3e-2)
+PILOT_LAGS = (20, 50, 90)
+#: (kind, setting) of each piloted model and the lags it is piloted at: the main setting at the
+#: verdicts' lags, the two starts the long lags compare (chrono LSTM, orthogonal RNN) at 90,
+#: and attention.
+PILOT_MODELS: tuple[tuple[str, dict[str, Any], tuple[int, ...]], ...] = (
+    ("rnn", {}, PILOT_LAGS),
+    ("lstm", {}, PILOT_LAGS),
+    ("gru", {}, PILOT_LAGS),
+    ("lstm", {"b_f": "chrono"}, (90,)),
+    ("rnn", {"init": "orthogonal"}, (90,)),
+    ("attention", {}, PILOT_LAGS),
+)
+LR_PILOT = Experiment(
+    "lr_pilot",
+    tuple(
+        main_cell(kind, L, PILOT_SEEDS, lr=lr, **setting)
+        for kind, setting, lags in PILOT_MODELS
+        for L in lags
+        for lr in PILOT_LRS
+    ),
+    f"{len(PILOT_SEEDS)} unreported seeds per cell, {MAIN['budget']:,} training sequences at most",
+    "experiments.md",
+    "the learning-rate pilot table",
+)
+EXPERIMENTS = (
+    MAIN_RUNS, RNN_CONTROL, RNN_CONTROL_RAW, BUDGET_SWEEP, BUDGET_SWEEP_90, BRIDGE, CLIPPING, LR_PILOT,
+)  # fmt: skip
 
 # ------------------------------------------------------------------- records of the trained cells
 
 
-def chance(L: int, seeds: Sequence[int] = SEEDS, scale: str = "std", n_test: int = 512) -> list[float]:
-    """Per seed: the majority share of its test set, what always guessing the commoner label scores
-    (the chance column of ``docs/experiments.md``, section 1)."""
-    _, y = seed_batches(list(seeds), 2, n_test, L, scale)()
-    share = y.mean(axis=1)
+def chance(L: int, seeds: Sequence[int] = SEEDS, scale: str = "std", n_test: int = N_TEST) -> list[float]:
+    """Per seed: the majority share of its test set (`crash_runs.test_batches`), what always
+    guessing the commoner label scores (the chance column of ``docs/experiments.md``, section 1)."""
+    share = np.mean([y.mean(axis=1) for _, y in test_batches(list(seeds), L, scale, n_test)], axis=0)
     return [float(c) for c in np.maximum(share, 1.0 - share)]
 
 

@@ -40,7 +40,15 @@ def _layer(rng: np.random.Generator, kind: str, H: int, D: int) -> Params:
 
 
 def _one(
-    kind: str, H: int, D: int, seed: int, b_f: float | str, init: str, sigma_max: float | None, T: int
+    kind: str,
+    H: int,
+    D: int,
+    seed: int,
+    b_f: float | str,
+    init: str,
+    sigma_max: float | None,
+    T: int,
+    b_z: float | None = None,
 ) -> Params:
     rng = np.random.default_rng([seed, 7919])
     if kind == "attention":
@@ -62,6 +70,8 @@ def _one(
     p["b_y"] = rng.uniform(-k, k, ())
     if layer == "gru":
         p["b_h"] = rng.uniform(-k, k, 3 * H)  # the GRU keeps b_hn inside r_t * (...)
+        if b_z is not None:  # the update gate's whole bias b_xz + b_hz, drawn after the weights
+            p["b_x"][H : 2 * H], p["b_h"][H : 2 * H] = float(b_z), 0.0
     if kind.startswith("bi"):
         p.update({f"{n}_bw": v for n, v in _layer(rng, layer, H, D).items()})
     if init in ("orthogonal", "identity"):
@@ -97,6 +107,7 @@ def init_params(
     sigma_max: float | None = None,
     T: int = 100,
     dtype: Any = np.float64,
+    b_z: float | None = None,
 ) -> Params:
     """Initial parameters of a ``kind`` model (`lstmgrad.models.readout.KINDS`) with hidden size H
     (attention: width H) and input size D, for one seed or a stack of ``seeds``.
@@ -105,6 +116,8 @@ def init_params(
     ``init`` = "orthogonal" or "identity" replaces the RNN's W_h (identity also zeroes b);
     ``sigma_max`` then rescales W_h so its largest singular value is exactly that.
     ``dtype`` float32 gives a model that trains in float32.
+    ``b_z`` sets the GRU's update-gate bias (b_xz = b_z, b_hz = 0: z_t starts near sigmoid(b_z),
+    so h_t keeps that share of h_{t-1}); None keeps the drawn biases.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -119,10 +132,12 @@ def init_params(
             raise ValueError(f"T must be at least 2 for b_f='chrono' (b_f = log u, u ~ U(1, T - 1)), got {T}")
     elif isinstance(b_f, str):
         raise ValueError(f"b_f must be a number or 'chrono', got {b_f!r}")
+    if b_z is not None and kind != "gru":
+        raise ValueError(f"b_z (the update-gate bias) applies to the GRU only, not to {kind!r}")
     if isinstance(seeds, (int, np.integer)):
-        one = _one(kind, H, D, int(seeds), b_f, init, sigma_max, T)
+        one = _one(kind, H, D, int(seeds), b_f, init, sigma_max, T, b_z)
         return {k: np.asarray(v, dtype) for k, v in one.items()}
-    stack = [_one(kind, H, D, int(s), b_f, init, sigma_max, T) for s in seeds]
+    stack = [_one(kind, H, D, int(s), b_f, init, sigma_max, T, b_z) for s in seeds]
     if not stack:
         raise ValueError("seeds is empty: give at least one seed")
     return {k: np.stack([np.asarray(p[k], dtype) for p in stack]) for k in stack[0]}
