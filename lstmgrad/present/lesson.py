@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmgrad.present.figures import style, svg_text
-from lstmgrad.present.markdown import _sub, markdown_table
+from lstmgrad.present.markdown import _sub, _sup, markdown_table
 from lstmgrad.studies.loss_terms import loss_terms, tanh_curve, term_ratio, truncated
 from lstmgrad.tasks.anchor import ANCHOR_HEAD, ANCHOR_SEQUENCE, ANCHOR_TARGET, ANCHOR_WEIGHTS
 
@@ -20,9 +20,20 @@ W_H, W_X = ANCHOR_WEIGHTS["W_h"], ANCHOR_WEIGHTS["W_x"]
 W_Y, B_Y = ANCHOR_HEAD["W_y"], ANCHOR_HEAD["b_y"]
 
 
-def _sci(value: float) -> str:
-    """Three significant digits in scientific form; an exact zero prints as 0 (never as -0)."""
-    return "0" if value == 0 else f"{value:.3e}"
+def _sci(value: float, digits: int = 3) -> str:
+    """``digits`` significant digits as ``m×10ⁿ`` with a true minus sign, which a table cell cannot wrap
+    at; an exact zero prints as 0 (never as -0)."""
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    n = int(exponent)
+    power = "" if n == 0 else "×10" + ("⁻" if n < 0 else "") + _sup(abs(n))
+    return (mantissa + power).replace("-", "−")
+
+
+def _signed(value: float, digits: int = 4) -> str:
+    """``value`` to ``digits`` decimals with a true minus sign."""
+    return f"{value:.{digits}f}".replace("-", "−")
 
 
 def loss_table(
@@ -38,10 +49,10 @@ def loss_table(
     T = _sub(r.T)
     rows = [
         [f"prediction ŷ = W_y h{T} + b_y", f"{r.y_hat:.4f}"],
-        ["target y (our choice)", f"{r.y:g}"],
-        ["error ŷ − y", f"{r.y_hat - r.y:.4f}"],
-        ["loss L = ½(ŷ − y)²", f"{r.loss:.4e}"],
-        [f"∂L/∂h{T} = (ŷ − y) W_y", f"{r.dL_dh_T:.4f}"],
+        ["target y (our choice)", f"{r.y:.1f}"],
+        ["error ŷ − y", _signed(r.y_hat - r.y)],
+        ["loss L = ½(ŷ − y)²", _sci(r.loss)],
+        [f"∂L/∂h{T} = (ŷ − y) W_y", _signed(r.dL_dh_T)],
     ]
     return markdown_table(["quantity", "value"], rows, align="left")
 
@@ -61,9 +72,7 @@ def terms_table(
     rows = [
         [
             str(s.t),
-            f"{s.x:g}",
-            f"{s.h_prev:.4f}" if s.h_prev else "0",
-            f"{s.chain:.3e}" if s.t < r.T else "1",
+            _sci(s.chain) if s.t < r.T else "1",
             f"{s.slope:.4f}",
             _sci(s.dz),
             _sci(s.W_h),
@@ -71,16 +80,17 @@ def terms_table(
         ]
         for s in r.steps
     ]
-    rows.append(["sum", "", "", "", "", "", _sci(r.total("W_h")), _sci(r.total("W_x"))])
+    rows.append(["sum", "", "", "", _sci(r.total("W_h"), 4), _sci(r.total("W_x"), 4)])
     header = [
-        "t", "x_t", "h_{t−1}", f"∂h{T}/∂h_t", "tanh′(z_t)", "∂L/∂z_t",
-        "W_h term ∂L/∂z_t · h_{t−1}", "W_x term ∂L/∂z_t · x_t",
-    ]  # fmt: skip
+        "t",
+        f"∂h{T}/∂h_t",
+        "tanh′(z_t)",
+        "∂L/∂z_t",
+        "W_h term ∂L/∂z_t · h_{t−1}",
+        "W_x term ∂L/∂z_t · x_t",
+    ]
     ratio = term_ratio(r, "W_x", near=r.T, far=1)
-    note = (
-        f"Day 1's W_x term is {ratio:,.0f} times smaller than day {r.T}'s. "
-        f"Day 1's W_h term is exactly 0, because it is multiplied by h₀ = 0."
-    )
+    note = f"Day 1's W_x term is {ratio:,.0f} times smaller than day {r.T}'s."
     return markdown_table(header, rows) + "\n\n" + note
 
 
@@ -142,9 +152,9 @@ def truncation_table(
             [
                 str(c.k),
                 ", ".join(str(s.t) for s in r.steps[r.T - c.k :]),
-                _sci(c.W_h),
+                _sci(c.W_h, 4),
                 "0" if c.W_h_error == 0 else f"{100 * c.W_h_error:.3g} %",
-                _sci(c.W_x),
+                _sci(c.W_x, 4),
                 "0" if c.W_x_error == 0 else f"{100 * c.W_x_error:.3g} %",
             ]
         )
