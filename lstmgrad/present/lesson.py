@@ -151,7 +151,7 @@ def truncation_table(
         rows.append(
             [
                 str(c.k),
-                ", ".join(str(s.t) for s in r.steps[r.T - c.k :]),
+                str(r.T) if c.k == 1 else f"{r.T - c.k + 1}–{r.T}",
                 _sci(c.W_h, 4),
                 "0" if c.W_h_error == 0 else f"{100 * c.W_h_error:.3g} %",
                 _sci(c.W_x, 4),
