@@ -177,7 +177,6 @@ def tanh_plot(sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = W_H, W_x
             f"z₂ … z{_sub(T)}", (max(c.z_t), min(c.slope_t)), xytext=(8, 6),
             textcoords="offset points", color="C1",
         )  # fmt: skip
-        ax.axhline(0, color="0.5", linewidth=0.8)
         ax.set_xlabel("pre-activation z")
         ax.set_ylim(-1.1, 1.15)
         ax.legend(loc="lower right", fontsize=9)
