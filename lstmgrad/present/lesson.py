@@ -44,7 +44,7 @@ def loss_table(
     b_y: float = B_Y,
     y: float = ANCHOR_TARGET,
 ) -> str:
-    """The head and the loss on the anchor: h_T, y_hat, the target y, L and dL/dh_T."""
+    """The head and the loss on the anchor: y_hat, the target y, the error, L and dL/dh_T."""
     r = loss_terms(sequence, W_h=W_h, W_x=W_x, W_y=W_y, b_y=b_y, y=y)
     T = _sub(r.T)
     rows = [
