@@ -1,4 +1,4 @@
 from lstmgrad.present.tables import constant_factor_table
 
-# The article's thought experiment: every local factor equal to 0.7
+# A thought experiment: every local factor equal to 0.7
 print(constant_factor_table(factor=0.7, steps=[5, 100]))

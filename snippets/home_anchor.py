@@ -1,4 +1,4 @@
 from lstmgrad.present.tables import anchor_table
 
-# The article's anchor task: five closing prices in, day 6 to predict
+# The anchor task: five closing prices in, day 6 to predict
 print(anchor_table([100, 102, 105, 103, 108]))

@@ -89,7 +89,7 @@ def sweep_plot(
     with style():
         fig, ax = _figure()
         ax.semilogy(grid, curve, "-", color="C0", label="fine sweep")
-        ax.semilogy(list(W_hs), marks, "D", color="C1", label="the article's eight values")
+        ax.semilogy(list(W_hs), marks, "D", color="C1", label="the eight values of the table")
         ax.axvline(grid[peak], color="0.3", linestyle=":", label=rf"peak near $W_h$ = {grid[peak]:.2f}")
         ax.set_xlabel(r"recurrent weight $W_h$")
         ax.set_ylabel(r"$\partial h_T / \partial h_0$ (log scale)")
