@@ -130,26 +130,6 @@ def saturation_rows(
     return rows
 
 
-def first_factor_rows(
-    sequence: Sequence[float] = ANCHOR_SEQUENCE,
-    W_hs: Sequence[float] = (0.5, 1.0, 2.0, 2.5, 3.0),
-    W_x: float = 0.01,
-) -> list[dict[str, Any]]:
-    """Per W_h: each local factor W_h tanh'(z_t) (``local``, t = 1..T) and their product (``chain``).
-
-    With h_0 = 0 the first pre-activation z_1 = W_x x_1 does not depend on W_h, so the first
-    factor is W_h tanh'(z_1), a straight line in W_h; the later z_t grow with W_h and saturate.
-    Shown in the LSTM chapter (``docs/lstm.md``).
-    """
-    rows = []
-    for W_h in W_hs:
-        steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
-        rows.append(
-            {"W_h": float(W_h), "local": [s["local"] for s in steps], "chain": steps[0]["cumulative"]}
-        )
-    return rows
-
-
 def lstm_path_rows(
     sequence: Sequence[float] = ANCHOR_SEQUENCE,
     W_h: float = 0.5,
