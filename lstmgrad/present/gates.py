@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmgrad.present.diagrams import LSTM_GATES, lstm_cell_svg
+from lstmgrad.present.diagrams import CELL, INK, LSTM_GATES, MUTED, _svg, _text, lstm_cell_svg
 from lstmgrad.present.figures import style, svg_text
 from lstmgrad.present.markdown import _sub, markdown_table
 from lstmgrad.studies.article import at_lags, lstm_path_rows
@@ -143,3 +143,72 @@ def gated_paths_plot(
         f"update path from {upd[0]:.2g} to {upd[-1]:.2g}."
     )
     return svg_text(fig, alt)
+
+
+def gru_cell_svg(sequence: Sequence[float] = ANCHOR_SEQUENCE, w_x: float = 0.01, w_h: float = 0.5, b_u: float = 2.0) -> str:
+    """One GRU cell: the reset gate, the update gate u_t (PyTorch's z_t) and the candidate, with the update
+    path ``h_{t-1} -> x u_t -> + -> h_t`` marked in red, as `lstmgrad.present.diagrams.lstm_cell_svg`
+    marks the LSTM's cell path. A line under the cell gives the worked example's update gates and
+    their product (`lstmgrad.studies.gates.gru_path_rows`)."""
+    rows = gru_path_rows(sequence, w_x=w_x, w_h=w_h, b_u=b_u)
+    u = [r["u"] for r in rows]
+    T, path = len(rows), rows[0]["update_path"]
+    y_c, y_mul, y_gate, y_bus = 70, 130, 200, 250
+    x_u, x_one, x_r, x_n = 170, 270, 300, 400
+
+    def wire(points: str, arrow: bool = True) -> str:
+        end = ' marker-end="url(#gru-ink)"' if arrow else ""
+        return f'<polyline points="{points}" fill="none" stroke="{INK}" stroke-width="1.5"{end}/>'
+
+    def op(x: float, y: float, sign: str, colour: str = INK) -> str:
+        return f'<circle cx="{x}" cy="{y}" r="13" fill="#fff" stroke="{colour}" stroke-width="2"/>' + _text(
+            x, y + 5, sign, extra=f'fill="{colour}" font-weight="700"'
+        )
+
+    def box(x: float, y: float, label: str, name: str = "") -> str:
+        out = f'<rect x="{x - 24}" y="{y - 15}" width="48" height="30" rx="4" fill="#fff" stroke="{INK}"/>'
+        out += _text(x, y + 5, label)
+        if name:
+            out += _text(x + 5, y + 33, name, anchor="start", extra=f'fill="{MUTED}" font-size="12"')
+        return out
+
+    body = [f'<rect x="90" y="40" width="440" height="240" rx="14" fill="#fafafa" stroke="{MUTED}"/>']
+    # h_{t-1} also feeds the gates, with x_t, through the bus below
+    body.append(wire(f"60,{y_c} 60,{y_bus} {x_n},{y_bus}", arrow=False))
+    body.append(wire(f"130,320 130,{y_bus}", arrow=False))
+    body.append(_text(140, 316, "xₜ", anchor="start"))
+    for x in (x_u, x_r, x_n):
+        body.append(wire(f"{x},{y_bus} {x},{y_gate + 17}"))
+    body.append(box(x_u, y_gate, "σ", "uₜ"))
+    body.append(box(x_r, y_gate, "σ", "rₜ"))
+    body.append(box(x_n, y_gate, "tanh", "nₜ"))
+    body.append(wire(f"{x_r + 24},{y_gate} {x_n - 26},{y_gate}"))  # r_t scales W_hn h_{t-1} + b_hn inside n_t
+    # u_t scales the old state; 1 - u_t scales the candidate
+    body.append(wire(f"{x_u},{y_gate - 15} {x_u},{y_c + 15}"))
+    body.append(wire(f"{x_u},{y_mul} {x_one - 22},{y_mul}"))
+    body.append(box(x_one, y_mul, "1 −"))
+    body.append(wire(f"{x_one + 24},{y_mul} {x_n - 15},{y_mul}"))
+    body.append(wire(f"{x_n},{y_gate - 15} {x_n},{y_mul + 15}"))
+    body.append(op(x_n, y_mul, "×"))
+    body.append(wire(f"{x_n},{y_mul - 13} {x_n},{y_c + 15}"))
+    # the update path, on top: one multiplication by u_t, one addition
+    body.append(
+        f'<line class="update-path" x1="20" y1="{y_c}" x2="598" y2="{y_c}" stroke="{CELL}" stroke-width="5" '
+        f'marker-end="url(#gru-cell)"/>'
+    )
+    body.append(op(x_u, y_c, "×", CELL))
+    body.append(op(x_n, y_c, "+", CELL))
+    body.append(_text(20, y_c - 12, "hₜ₋₁", anchor="start", extra=f'fill="{CELL}"'))
+    body.append(_text(600, y_c - 12, "hₜ", anchor="end", extra=f'fill="{CELL}"'))
+    caption = "update path: hₜ = uₜ·hₜ₋₁ + (1 − uₜ)·nₜ, so along it ∂hₜ/∂hₜ₋₁ = uₜ"
+    body.append(_text(310, 28, caption, extra=f'fill="{CELL}" font-weight="600"'))
+    example = f"worked example, b_u = {b_u:g}, {T} prices: uₜ from {min(u):.4f} to {max(u):.4f}, Π uₜ = {path:.4f}"
+    body.append(_text(310, 340, example, extra=f'class="example" fill="{MUTED}"'))
+    alt = (
+        "A GRU cell. The hidden state runs straight across the top, from h t-1 to h t, marked in red: it is "
+        "multiplied by the update gate u t and then has one minus u t times the candidate n t added, with no "
+        "weight matrix and no tanh on the way. Below, the gates u and r and the candidate n read h t-1 and x t; "
+        f"r t scales the recurrent part of n t. In the worked example the product of the {T} update gates "
+        f"is {path:.4f}."
+    )
+    return _svg(620, 356, alt, body, "gru")
