@@ -130,5 +130,7 @@ def test_q8_forget_bias_that_keeps_half_over_ninety_days():
 
     r = forget_bias_to_keep(0.5, 90)
     assert r["b_f"] == 3.5 and path(3.5) >= 0.5 > path(3.4)
-    assert r["cell_path"] == pytest.approx(path(3.5), rel=1e-12) and r["below"] == pytest.approx(path(3.4), rel=1e-12)
+    assert r["cell_path"] == pytest.approx(path(3.5), rel=1e-12) and r["below"] == pytest.approx(
+        path(3.4), rel=1e-12
+    )
     assert 0.5 ** (1 / 90) > 0.99  # "just above 0.99"

@@ -56,7 +56,7 @@ def test_update_path_matches_finite_difference_with_the_gates_frozen(t):
     h_prev = ([0.0] + states)[t - 1]
 
     def h_T(h: float) -> float:
-        for r, u, n in gates[t - 1 :]:
+        for _r, u, n in gates[t - 1 :]:
             h = u * h + (1 - u) * n
         return h
 

@@ -81,7 +81,9 @@ def test_each_drawing_prints_its_gate_on_the_anchor(gate):
 def test_each_drawing_highlights_one_gate_and_dims_the_others(gate):
     svg = lstm_gate_svg(gate, X)
     assert svg != lstm_cell_svg(X)  # the plain cell is unchanged (its golden copy pins it)
-    boxes = re.findall(r'<rect x="([\d.]+)" y="175" width="48" height="30" rx="4" fill="#fff" stroke="([^"]+)"', svg)
+    boxes = re.findall(
+        r'<rect x="([\d.]+)" y="175" width="48" height="30" rx="4" fill="#fff" stroke="([^"]+)"', svg
+    )
     colours = {x: c for x, c in boxes}
     x_of = {"f": "146", "i": "226", "g": "286", "o": "376"}
     for name, x in x_of.items():

@@ -29,7 +29,12 @@ FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 
 
 def _svg(
-    width: float, height: float, alt: str, body: list[str], prefix: str, extra: tuple[tuple[str, str], ...] = ()
+    width: float,
+    height: float,
+    alt: str,
+    body: list[str],
+    prefix: str,
+    extra: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """Wrap ``body`` in an accessible <svg> with arrowheads ``{prefix}-ink``, ``-grad``, ``-cell`` and
     one per ``(name, colour)`` in ``extra``."""
@@ -205,7 +210,8 @@ def lstm_cell_svg(
     def gate(x: float, name: str, fn: str, part: str) -> str:
         colour, width, _ = ink(part)
         return (
-            f'<rect x="{x - 24}" y="{y_gate - 15}" width="48" height="30" rx="4" fill="#fff" stroke="{colour}"'
+            f'<rect x="{x - 24}" y="{y_gate - 15}" width="48" height="30" rx="4" fill="#fff" '
+            f'stroke="{colour}"'
             + ("" if highlight is None else f' stroke-width="{width}"')
             + "/>"
             + _text(x, y_gate + 5, fn, extra="" if highlight is None else f'fill="{colour}"')
@@ -238,7 +244,8 @@ def lstm_cell_svg(
     body.append(wire(f"{x_out},{y_c} {x_out},{y_mul - 13}", part="o"))
     colour = ink("o")[0]
     body.append(
-        f'<rect x="{x_out - 24}" y="{y_mul - 13}" width="48" height="26" rx="4" fill="#fff" stroke="{colour}"/>'
+        f'<rect x="{x_out - 24}" y="{y_mul - 13}" width="48" height="26" rx="4" fill="#fff" '
+        f'stroke="{colour}"/>'
         + _text(x_out, y_mul + 5, "tanh", extra="" if highlight is None else f'fill="{colour}"')
     )
     body.append(wire(f"{x_out},{y_mul + 13} {x_out},{y_gate - 15}", part="o"))

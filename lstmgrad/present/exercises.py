@@ -13,11 +13,19 @@ from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 
 def best_bias_table(sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01) -> str:
-    """The bias that makes the anchor's whole chain largest, beside b = 0 and the bound |W_h|**T (W_h > 0 here)."""
+    """The bias that makes the anchor's whole chain largest, beside b = 0 and the bound |W_h|**T
+    (headed W_h**T: W_h > 0 here)."""
     r = best_bias(sequence, W_h=W_h, W_x=W_x)
     T = len(sequence)
-    header = ["best b on the slider", f"∂h{_sub(T)}/∂h₀ there", f"∂h{_sub(T)}/∂h₀ at b = 0", f"bound W_h{_sup(T)}"]
-    return markdown_table(header, [[f"{r['b']:g}", f"{r['chain']:.4e}", f"{r['chain_at_0']:.4e}", f"{r['bound']:.4e}"]])
+    header = [
+        "best b on the slider",
+        f"∂h{_sub(T)}/∂h₀ there",
+        f"∂h{_sub(T)}/∂h₀ at b = 0",
+        f"bound W_h{_sup(T)}",
+    ]
+    return markdown_table(
+        header, [[f"{r['b']:g}", f"{r['chain']:.4e}", f"{r['chain_at_0']:.4e}", f"{r['bound']:.4e}"]]
+    )
 
 
 def exploding_table(sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 1.5) -> str:

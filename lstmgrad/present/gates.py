@@ -53,7 +53,8 @@ def lstm_gate_svg(
             "candidate: gₜ = tanh(w_g·xₜ + u_g·hₜ₋₁ + b_g), what could be written",
             f"worked example: gₜ from {min(r['g'] for r in rows):.4f} to {max(r['g'] for r in rows):.4f}; "
             f"C{_sub(1)} = {first['C']:.4f}, C{_sub(T)} = {last['C']:.4f}",
-            "the candidate g t and its path through the multiplication by i t to the addition on the cell line",
+            "the candidate g t and its path through the multiplication by i t "
+            "to the addition on the cell line",
         ),
         "o": (
             "output gate: hₜ = oₜ·tanh(Cₜ) shows part of the cell",
@@ -65,13 +66,21 @@ def lstm_gate_svg(
     caption, example, part = texts[gate]
     alt = f"The same LSTM cell with {part} highlighted and the rest dimmed. {caption}. {example}."
     return lstm_cell_svg(
-        sequence, lstm_w_x=w_x, lstm_w_h=w_h, b_f=b_f, highlight=gate, caption=caption, example=example, alt=alt
+        sequence,
+        lstm_w_x=w_x,
+        lstm_w_h=w_h,
+        b_f=b_f,
+        highlight=gate,
+        caption=caption,
+        example=example,
+        alt=alt,
     )
 
 
 def forget_bias_crossover_table(days: int = 90, lags: Sequence[int] = (5, 30, 90), at: float = -2.0) -> str:
     """Per lag: the forget bias below which the LSTM's cell path falls under the RNN's chain
-    (`lstmgrad.studies.gates.forget_bias_crossover`), and both at ``b_f = at``, over ``days`` of the anchor."""
+    (`lstmgrad.studies.gates.forget_bias_crossover`), and both at ``b_f = at``, over ``days`` of
+    the anchor."""
     seq = repeated_sequence(days)
     rows = lstm_path_rows(seq, b_f=at)
     cells = [
@@ -95,7 +104,11 @@ def gru_path_table(
     """`lstmgrad.studies.gates.gru_path_rows` as a table, from t = T back to 1, or only at ``lags``."""
     rows = gru_path_rows(sequence, W_h=W_h, W_x=W_x, w_x=w_x, w_h=w_h, b_u=b_u)
     T = len(rows)
-    picked = [(str(r["t"]), r) for r in reversed(rows)] if lags is None else [(str(k), r) for k, r in at_lags(rows, lags)]
+    picked = (
+        [(str(r["t"]), r) for r in reversed(rows)]
+        if lags is None
+        else [(str(k), r) for k, r in at_lags(rows, lags)]
+    )
     cells = [
         [label, f"{r['rnn_chain']:.2e}", f"{r['u']:.4f}", f"{r['update_path']:.4f}", f"{r['full']:.4f}"]
         for label, r in picked
@@ -131,9 +144,25 @@ def gated_paths_plot(
     every = max(1, days // 10)
     with style():
         fig, ax = plt.subplots(figsize=(6.0, 3.4))
-        ax.semilogy(back, rnn, "o-", color="C0", markevery=every, label=r"vanilla RNN: $\prod\, W_h \tanh'(z_t)$")
-        ax.semilogy(back, cell, "s--", color="C1", markevery=every, label=rf"LSTM cell path: $\prod f_t$, $b_f$ = {b_f:g}")
-        ax.semilogy(back, upd, "^-.", color="C2", markevery=every, label=rf"GRU update path: $\prod u_t$, $b_u$ = {b_u:g}")
+        ax.semilogy(
+            back, rnn, "o-", color="C0", markevery=every, label=r"vanilla RNN: $\prod\, W_h \tanh'(z_t)$"
+        )
+        ax.semilogy(
+            back,
+            cell,
+            "s--",
+            color="C1",
+            markevery=every,
+            label=rf"LSTM cell path: $\prod f_t$, $b_f$ = {b_f:g}",
+        )
+        ax.semilogy(
+            back,
+            upd,
+            "^-.",
+            color="C2",
+            markevery=every,
+            label=rf"GRU update path: $\prod u_t$, $b_u$ = {b_u:g}",
+        )
         ax.set_xlabel("steps back from the last state, k")
         ax.set_ylabel("gradient factor over k steps (log scale)")
         ax.legend(loc="lower left")
@@ -145,7 +174,9 @@ def gated_paths_plot(
     return svg_text(fig, alt)
 
 
-def gru_cell_svg(sequence: Sequence[float] = ANCHOR_SEQUENCE, w_x: float = 0.01, w_h: float = 0.5, b_u: float = 2.0) -> str:
+def gru_cell_svg(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE, w_x: float = 0.01, w_h: float = 0.5, b_u: float = 2.0
+) -> str:
     """One GRU cell: the reset gate, the update gate u_t (PyTorch's z_t) and the candidate, with the update
     path ``h_{t-1} -> x u_t -> + -> h_t`` marked in red, as `lstmgrad.present.diagrams.lstm_cell_svg`
     marks the LSTM's cell path. A line under the cell gives the worked example's update gates and
@@ -202,12 +233,15 @@ def gru_cell_svg(sequence: Sequence[float] = ANCHOR_SEQUENCE, w_x: float = 0.01,
     body.append(_text(600, y_c - 12, "hₜ", anchor="end", extra=f'fill="{CELL}"'))
     caption = "update path: hₜ = uₜ·hₜ₋₁ + (1 − uₜ)·nₜ, so along it ∂hₜ/∂hₜ₋₁ = uₜ"
     body.append(_text(310, 28, caption, extra=f'fill="{CELL}" font-weight="600"'))
-    example = f"worked example, b_u = {b_u:g}, {T} prices: uₜ from {min(u):.4f} to {max(u):.4f}, Π uₜ = {path:.4f}"
+    example = (
+        f"worked example, b_u = {b_u:g}, {T} prices: uₜ from {min(u):.4f} to {max(u):.4f}, Π uₜ = {path:.4f}"
+    )
     body.append(_text(310, 340, example, extra=f'class="example" fill="{MUTED}"'))
     alt = (
         "A GRU cell. The hidden state runs straight across the top, from h t-1 to h t, marked in red: it is "
         "multiplied by the update gate u t and then has one minus u t times the candidate n t added, with no "
-        "weight matrix and no tanh on the way. Below, the gates u and r and the candidate n read h t-1 and x t; "
+        "weight matrix and no tanh on the way. Below, the gates u and r and the candidate n read "
+        "h t-1 and x t; "
         f"r t scales the recurrent part of n t. In the worked example the product of the {T} update gates "
         f"is {path:.4f}."
     )

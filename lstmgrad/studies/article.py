@@ -15,6 +15,7 @@ import numpy as np
 from lstmgrad.checks import as_float
 from lstmgrad.models import lstm
 from lstmgrad.models.rnn import bptt_steps, sweep_rows
+from lstmgrad.studies.gates import lstm_trace
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 Record = TypeVar("Record")
@@ -156,13 +157,7 @@ def lstm_path_rows(
     function via ``lstmgrad lstm``.
     """
     steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
-    x = np.asarray([s["x"] for s in steps]).reshape(1, -1, 1)  # (B=1, T, D=1)
-    trace = lstm.forward(
-        x,
-        W_x=np.full((4, 1), as_float("lstm_w_x", lstm_w_x)),
-        W_h=np.full((4, 1), as_float("lstm_w_h", lstm_w_h)),
-        b=np.array([b_i, b_f, b_g, b_o], dtype=float),  # PyTorch gate order: i, f, g, o
-    )
+    trace = lstm_trace(sequence, w_x=lstm_w_x, w_h=lstm_w_h, b_f=b_f, b_i=b_i, b_g=b_g, b_o=b_o)
     f = trace.f[0, :, 0]
     path = lstm.cell_path(trace)[0, :, 0]  # entry k: dC_T/dC_k, k = 0..T
     full = lstm.cell_jacobian(trace)[0, :, 0, 0]

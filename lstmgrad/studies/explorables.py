@@ -68,6 +68,10 @@ def forget_bias_to_keep(
     for b_f in w_h_grid(lo, hi, step):
         path = lstm_path_rows(seq, b_f=float(b_f))[0]["cell_path"]
         if path >= share:
-            return {"b_f": float(b_f), "cell_path": path, "below": previous if previous is not None else float("nan")}
+            return {
+                "b_f": float(b_f),
+                "cell_path": path,
+                "below": previous if previous is not None else float("nan"),
+            }
         previous = path
     raise ValueError(f"no b_f in [{lo:g}, {hi:g}] keeps {share:g} of the cell path over {days} days")

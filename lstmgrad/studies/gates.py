@@ -25,15 +25,21 @@ def _column(sequence: Sequence[float]) -> np.ndarray:
 
 
 def lstm_trace(
-    sequence: Sequence[float] = ANCHOR_SEQUENCE, w_x: float = 0.01, w_h: float = 0.5, b_f: float = 2.0
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    w_x: float = 0.01,
+    w_h: float = 0.5,
+    b_f: float = 2.0,
+    b_i: float = 0.0,
+    b_g: float = 0.0,
+    b_o: float = 0.0,
 ) -> lstm.LSTMTrace:
-    """The worked example's one-unit LSTM run over ``sequence``: every gate ``w_x`` on x_t and ``w_h`` on
-    h_{t-1}; biases i, g, o zero, forget bias ``b_f`` (PyTorch gate order i, f, g, o)."""
+    """The LSTM chapter's one-unit LSTM run over ``sequence``: every gate ``w_x`` on x_t and ``w_h`` on
+    h_{t-1}; forget bias ``b_f``, the other biases ``b_i, b_g, b_o`` (zero in the chapter)."""
     return lstm.forward(
         _column(sequence),
         W_x=np.full((4, 1), as_float("w_x", w_x)),
         W_h=np.full((4, 1), as_float("w_h", w_h)),
-        b=np.array([0.0, as_float("b_f", b_f), 0.0, 0.0]),
+        b=np.array([b_i, b_f, b_g, b_o], dtype=float),  # PyTorch gate order: i, f, g, o
     )
 
 
@@ -72,7 +78,9 @@ def lstm_gate_rows(
     return rows
 
 
-def log_path_gap(b_f: float, sequence: Sequence[float], lag: int, W_h: float = 0.5, W_x: float = 0.01) -> float:
+def log_path_gap(
+    b_f: float, sequence: Sequence[float], lag: int, W_h: float = 0.5, W_x: float = 0.01
+) -> float:
     """ln(LSTM cell path) - ln(RNN chain) over the last ``lag`` steps: positive while the cell path is larger.
 
     The cell path is prod f_t over those steps (`lstmgrad.models.lstm.cell_path`) for the worked
