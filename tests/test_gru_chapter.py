@@ -118,3 +118,15 @@ def test_the_cell_drawing_prints_the_worked_examples_update_gates():
     assert f"uₜ from {min(u):.4f} to {max(u):.4f}, Π uₜ = {math.prod(u):.4f}" in svg
     assert svg.startswith("<svg ") and 'role="img"' in svg and "<title>" in svg and "\n\n" not in svg
     assert 'class="update-path"' in svg
+
+
+def test_at_pytorchs_initialisation_the_update_gates_sit_near_one_half():
+    # "Started with PyTorch's initialisation its update gates sit near one half": 10 seeds, H = 16,
+    # unit-variance inputs as in the experiments' main setting
+    from lstmgrad.train.params import init_params
+
+    p = init_params("gru", 16, 1, seeds=list(range(10)))
+    x = np.broadcast_to(np.random.default_rng(0).normal(size=(32, 95, 1)), (10, 32, 95, 1))
+    u = gru.forward(x, p["W_x"], p["W_h"], p["b_x"], p["b_h"]).z
+    lo, mid, hi = np.percentile(u, [5, 50, 95])
+    assert 0.45 < mid < 0.55 and 0.3 < lo and hi < 0.7
