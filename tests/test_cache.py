@@ -76,7 +76,7 @@ def test_notebook_hook_keys_mkdocs_jupyters_cache_on_the_digest(tmp_path: Path, 
 
     class Page:
         class file:
-            abs_src_path = str(ROOT / "docs" / "notebooks" / "bptt_playground.py")
+            abs_src_path = str(ROOT / "docs" / "notebooks" / "rnn_vs_lstm.py")
 
     config = types.SimpleNamespace(plugins={"mkdocs-jupyter": Plugin()})
     monkeypatch.setenv("LSTMGRAD_CACHE_DIR", str(tmp_path))

@@ -79,3 +79,58 @@ def test_q5_an_underflowed_term_stays_zero_at_any_learning_rate():
     for _ in range(46):
         g = np.float32(g * np.float32(0.1))
     assert g == 0.0 and all(np.float32(lr) * g == 0.0 for lr in (0.01, 1.0, 100.0, 1e30))
+
+
+# --- questions 6 to 8, on the explorables: each answer searched again by hand, with math ---------
+
+
+def chain_by_hand(x, W_h, W_x, b=0.0) -> float:
+    h, chain = 0.0, 1.0
+    for x_t in x:
+        h = math.tanh(W_h * h + W_x * x_t + b)
+        chain *= W_h * (1 - h * h)
+    return chain
+
+
+def test_q6_the_best_bias_cancels_the_prices():
+    from lstmgrad.studies.explorables import best_bias
+
+    r = best_bias(X, W_h=0.5, W_x=0.01)
+    grid = [round(-5 + k * 0.01, 2) for k in range(1001)]
+    best = max(grid, key=lambda b: chain_by_hand(X, 0.5, 0.01, b))
+    assert r["b"] == best == -1.03
+    assert r["chain"] == pytest.approx(chain_by_hand(X, 0.5, 0.01, best), rel=1e-12)
+    assert r["chain"] < 0.5**5 == r["bound"]  # tanh' <= 1
+    assert f"{r['chain'] / r['chain_at_0']:.0f}" == "1881"  # "nearly two thousand times"
+
+
+def test_q7_only_the_three_smallest_input_weights_explode():
+    from lstmgrad.studies.explorables import exploding_input_weights
+
+    grid = [round(-0.1 + k * 0.001, 3) for k in range(201)]
+    by_hand = [w for w in grid if abs(chain_by_hand(X, 1.5, w)) > 1]
+    assert [r["W_x"] for r in exploding_input_weights(X, W_h=1.5)] == by_hand == [-0.001, 0.0, 0.001]
+    assert chain_by_hand(X, 1.5, 0.0) == 1.5**5  # h stays at 0: every slope is one
+
+
+def test_q8_forget_bias_that_keeps_half_over_ninety_days():
+    from lstmgrad.studies.explorables import forget_bias_to_keep
+
+    def path(b_f: float) -> float:
+        h = C = 0.0
+        prod = 1.0
+        for x in repeated_sequence(90):
+            a = 0.01 * x + 0.5 * h
+            f = 1 / (1 + math.exp(-(a + b_f)))
+            i = o = 1 / (1 + math.exp(-a))
+            C = f * C + i * math.tanh(a)
+            h = o * math.tanh(C)
+            prod *= f
+        return prod
+
+    r = forget_bias_to_keep(0.5, 90)
+    assert r["b_f"] == 3.5 and path(3.5) >= 0.5 > path(3.4)
+    assert r["cell_path"] == pytest.approx(path(3.5), rel=1e-12) and r["below"] == pytest.approx(
+        path(3.4), rel=1e-12
+    )
+    assert 0.5 ** (1 / 90) > 0.99  # "just above 0.99"

@@ -5,12 +5,27 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_first_factor import factors
 
 from lstmgrad.cache import import_closure
 from lstmgrad.studies import article, errata
+from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
-STUDIES = ["lstmgrad.studies.article", "lstmgrad.studies.errata", "lstmgrad.studies.floats"]
+STUDIES = [
+    "lstmgrad.studies.article",
+    "lstmgrad.studies.errata",
+    "lstmgrad.studies.floats",
+    "lstmgrad.studies.gates",
+    "lstmgrad.studies.explorables",
+]
+
+
+def factors(W_h: float, W_x: float = 0.01) -> list[float]:
+    """The anchor's local factors W_h tanh'(z_t), written out with math.tanh, independently of lstmgrad."""
+    h, out = 0.0, []
+    for x in ANCHOR_SEQUENCE:
+        h = math.tanh(W_h * h + W_x * x)
+        out.append(W_h * (1 - h * h))
+    return out
 
 
 @pytest.mark.parametrize("module", STUDIES)

@@ -7,56 +7,52 @@
 # ---
 
 # %% [markdown]
-# # RNN vs LSTM gradient paths
+# # Three gradient paths on your own numbers
 #
-# The anchor RNN beside a one-unit LSTM with chosen (not trained) weights, on the same
-# prices. For the RNN the gradient from the last state back to step $t$ is the product of
-# the local factors $W_h \tanh'(z_t)$. For the LSTM, along the cell state alone, it is the
-# product of the forget gates $f_t$, because $C_t = f_t C_{t-1} + i_t \tilde C_t$ passes
-# $C_{t-1}$ on through one multiplication and one addition.
+# The chapters move one knob each: the [BPTT explorable](../../bptt/#move-the-weights-yourself) the RNN's weights, the
+# [LSTM explorable](../../lstm/#move-the-forget-bias) the forget bias. Here every knob is in one cell, and the GRU
+# runs beside the other two: your own prices, the RNN's weights, the gate weights shared by
+# the LSTM and the GRU, the LSTM's four biases and the GRU's update bias. Download this
+# notebook (the link at the top of the page), change the next cell and run it again.
 #
-# Every LSTM gate gets input weight `lstm_w_x` and recurrent weight `lstm_w_h`; the
-# forget gate also gets the bias `b_f`. Change them in the next cell and re-run.
-# Things to try: `b_f = 0` (the forget gate starts near one half), `b_f = 5` (near one),
-# a longer `days`.
+# What the three columns measure: the RNN's chain $\partial h_T/\partial h_{T-k}$; the LSTM's
+# cell path $\prod f_t$ and its full $\partial C_T/\partial C_{T-k}$; the GRU's update path
+# $\prod u_t$ and its full $\partial h_T/\partial h_{T-k}$ (the GRU's update gate is written
+# $u_t$ on this site, $z_t$ in PyTorch).
+#
+# Things to try: prices centred on zero, e.g. `[p - 104 for p in prices]`; an input gate
+# shut with `b_i = -5`; `b_u = 0` against `b_f = 0`.
 
 # %%
 from IPython.display import HTML, Markdown, display
 
-from lstmgrad.present.plots import lstm_path_plot
+from lstmgrad.present.gates import gated_paths_plot, gru_path_table
 from lstmgrad.present.tables import lstm_path_table
-from lstmgrad.tasks.anchor import repeated_sequence
 
-days = 90  # the anchor's five prices, repeated to this many days
-W_h, W_x = 0.5, 0.01  # the anchor RNN
-lstm_w_x, lstm_w_h = 0.01, 0.5  # every LSTM gate
-b_f = 2.0  # forget-gate bias; the other biases are 0
-
-sequence = repeated_sequence(days)
-weights = dict(W_h=W_h, W_x=W_x, lstm_w_x=lstm_w_x, lstm_w_h=lstm_w_h, b_f=b_f)
+prices = [100, 102, 105, 103, 108] * 18  # x_t: any sequence of numbers
+W_h, W_x = 0.5, 0.01  # the vanilla RNN
+w_x, w_h = 0.01, 0.5  # every gate of the LSTM and of the GRU: on x_t, on h_(t-1)
+b_i, b_f, b_g, b_o = 0.0, 2.0, 0.0, 0.0  # the LSTM's biases, PyTorch's gate order
+b_u = 2.0  # the GRU's update-gate bias; its other biases are 0
+lags = [k for k in (1, 2, 5, 10, 20, 45, 90) if k <= len(prices)]
 
 # %% [markdown]
-# ## Per step, over five days
+# ## The LSTM beside the RNN
+
+# %%
+lstm_weights = dict(W_h=W_h, W_x=W_x, lstm_w_x=w_x, lstm_w_h=w_h, b_i=b_i, b_f=b_f, b_g=b_g, b_o=b_o)
+display(Markdown(lstm_path_table(prices, lags=lags, **lstm_weights)))
+
+# %% [markdown]
+# ## The GRU beside the RNN
+
+# %%
+display(Markdown(gru_path_table(prices, b_u=b_u, lags=lags, W_h=W_h, W_x=W_x, w_x=w_x, w_h=w_h)))
+
+# %% [markdown]
+# ## All three on a log scale
 #
-# The last five days on their own. "RNN local" is $W_h\tanh'(z_t)$; the chains run from
-# the last state back to step $t$.
-# The last column includes the paths through $h_{t-1}$ and the gates, which the cell path
-# leaves out.
+# The plot takes the LSTM's forget bias only; its other biases are 0 there.
 
 # %%
-display(Markdown(lstm_path_table(sequence[-5:], **weights)))
-
-# %% [markdown]
-# ## At growing lags, over the whole run
-
-# %%
-lags = [k for k in (1, 2, 5, 10, 20, 45, 90) if k <= days]
-display(Markdown(lstm_path_table(sequence, lags=lags, **weights)))
-
-# %% [markdown]
-# ## Both paths on a log scale
-#
-# Circles: the RNN's chain. Squares: the LSTM's cell path.
-
-# %%
-display(HTML(lstm_path_plot(sequence, **weights)))
+display(HTML(gated_paths_plot(prices, W_h=W_h, W_x=W_x, w_x=w_x, w_h=w_h, b_f=b_f, b_u=b_u)))

@@ -23,17 +23,27 @@ INK = "#212121"
 MUTED = "#757575"
 GRADIENT = "#3949ab"  # indigo: the backward pass
 CELL = "#c62828"  # red: the LSTM's cell-state path
+HIGHLIGHT = "#00796b"  # teal: the one gate a drawing is about
+DIM = "#bdbdbd"  # the parts it is not about
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 
 
-def _svg(width: float, height: float, alt: str, body: list[str], prefix: str) -> str:
-    """Wrap ``body`` in an accessible <svg> with arrowheads ``{prefix}-ink`` and ``{prefix}-grad``."""
+def _svg(
+    width: float,
+    height: float,
+    alt: str,
+    body: list[str],
+    prefix: str,
+    extra: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """Wrap ``body`` in an accessible <svg> with arrowheads ``{prefix}-ink``, ``-grad``, ``-cell`` and
+    one per ``(name, colour)`` in ``extra``."""
     label = html.escape(alt, quote=True)
     markers = "".join(
         f'<marker id="{prefix}-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" '
         f'markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
         f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
-        for name, colour in (("ink", INK), ("grad", GRADIENT), ("cell", CELL))
+        for name, colour in (("ink", INK), ("grad", GRADIENT), ("cell", CELL), *extra)
     )
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
@@ -147,18 +157,33 @@ def unrolled_rnn_svg(
     return _svg(width, y_x + 56, alt, body, "rnn")
 
 
+#: The parts of the LSTM cell that `lstm_cell_svg` can highlight: the gates in PyTorch's order.
+LSTM_GATES = ("i", "f", "g", "o")
+
+
 def lstm_cell_svg(
     sequence: Sequence[float] = ANCHOR_SEQUENCE,
     lstm_w_x: float = 0.01,
     lstm_w_h: float = 0.5,
     b_f: float = 2.0,
+    highlight: str | None = None,
+    caption: str | None = None,
+    example: str | None = None,
+    alt: str | None = None,
 ) -> str:
     """One LSTM cell: the four gates, and the cell-state path ``C_{t-1} -> x f_t -> + -> C_t`` marked in red.
 
     A line under the cell gives the chapter's worked example (every gate ``lstm_w_x`` on x_t,
     ``lstm_w_h`` on h_{t-1}, forget bias ``b_f``, over ``sequence``): the range of its forget
     gates and their product, the cell path, from `lstmgrad.studies.article.lstm_path_rows`.
+
+    ``highlight`` (one of `LSTM_GATES`) draws the same cell with that gate, its wires and the
+    operation it feeds in the highlight colour and the rest dimmed; ``caption`` (the line above),
+    ``example`` (the line below) and ``alt`` then replace the cell-path texts
+    (`lstmgrad.present.gates` writes them).
     """
+    if highlight is not None and highlight not in LSTM_GATES:
+        raise ValueError(f"highlight must be one of {', '.join(LSTM_GATES)}, got {highlight!r}")
     rows = lstm_path_rows(sequence, lstm_w_x=lstm_w_x, lstm_w_h=lstm_w_h, b_f=b_f)
     T = len(rows)
     f = [r["f"] for r in rows]
@@ -167,76 +192,95 @@ def lstm_cell_svg(
     x_f, x_i, x_g, x_o, x_add, x_out = 170, 250, 310, 400, 310, 470
     body = [f'<rect x="90" y="40" width="440" height="240" rx="14" fill="#fafafa" stroke="{MUTED}"/>']
 
-    def op(x: float, y: float, sign: str, colour: str = INK) -> str:
+    def ink(part: str | None = None) -> tuple[str, str, str]:
+        """(colour, stroke width, marker) of a part: ink as drawn, or highlighted, or dimmed."""
+        if highlight is None or part == "always":
+            return INK, "1.5", "lstm-ink"
+        if part == highlight:
+            return HIGHLIGHT, "3", "lstm-hi"
+        return DIM, "1.5", "lstm-dim"
+
+    def op(x: float, y: float, sign: str, colour: str = INK, part: str | None = None) -> str:
+        if part is not None and highlight is not None:
+            colour = ink(part)[0]
         return f'<circle cx="{x}" cy="{y}" r="13" fill="#fff" stroke="{colour}" stroke-width="2"/>' + _text(
             x, y + 5, sign, extra=f'fill="{colour}" font-weight="700"'
         )
 
-    def gate(x: float, name: str, fn: str) -> str:
+    def gate(x: float, name: str, fn: str, part: str) -> str:
+        colour, width, _ = ink(part)
         return (
-            f'<rect x="{x - 24}" y="{y_gate - 15}" width="48" height="30" rx="4" fill="#fff" stroke="{INK}"/>'
-            + _text(x, y_gate + 5, fn)
+            f'<rect x="{x - 24}" y="{y_gate - 15}" width="48" height="30" rx="4" fill="#fff" '
+            f'stroke="{colour}"'
+            + ("" if highlight is None else f' stroke-width="{width}"')
+            + "/>"
+            + _text(x, y_gate + 5, fn, extra="" if highlight is None else f'fill="{colour}"')
             + _text(x + 5, y_gate + 33, name, anchor="start", extra=f'fill="{MUTED}" font-size="12"')
         )
 
-    def wire(points: str, arrow: bool = True) -> str:
-        end = ' marker-end="url(#lstm-ink)"' if arrow else ""
-        return f'<polyline points="{points}" fill="none" stroke="{INK}" stroke-width="1.5"{end}/>'
+    def wire(points: str, arrow: bool = True, part: str | None = None) -> str:
+        colour, width, marker = ink(part)
+        end = f' marker-end="url(#{marker})"' if arrow else ""
+        return f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="{width}"{end}/>'
 
     # h_{t-1} and x_t merge into the bus that feeds every gate
-    body.append(wire(f"20,{y_h} 130,{y_h} 130,{y_gate + 50} {x_o},{y_gate + 50}", arrow=False))
-    body.append(wire(f"130,310 130,{y_gate + 50}", arrow=False))
+    body.append(wire(f"20,{y_h} 130,{y_h} 130,{y_gate + 50} {x_o},{y_gate + 50}", arrow=False, part="always"))
+    body.append(wire(f"130,310 130,{y_gate + 50}", arrow=False, part="always"))
     body.append(_text(20, y_h - 8, "hₜ₋₁", anchor="start"))
     body.append(_text(140, 306, "xₜ", anchor="start"))
-    for x in (x_f, x_i, x_g, x_o):
-        body.append(wire(f"{x},{y_gate + 50} {x},{y_gate + 17}"))
-    body.append(gate(x_f, "fₜ", "σ"))
-    body.append(gate(x_i, "iₜ", "σ"))
-    body.append(gate(x_g, "gₜ", "tanh"))
-    body.append(gate(x_o, "oₜ", "σ"))
+    for x, part in ((x_f, "f"), (x_i, "i"), (x_g, "g"), (x_o, "o")):
+        body.append(wire(f"{x},{y_gate + 50} {x},{y_gate + 17}", part=part))
+    body.append(gate(x_f, "fₜ", "σ", "f"))
+    body.append(gate(x_i, "iₜ", "σ", "i"))
+    body.append(gate(x_g, "gₜ", "tanh", "g"))
+    body.append(gate(x_o, "oₜ", "σ", "o"))
     # gate outputs
-    body.append(wire(f"{x_f},{y_gate - 15} {x_f},{y_c + 15}"))
-    body.append(wire(f"{x_i},{y_gate - 15} {x_i},{y_mul} {x_add - 15},{y_mul}"))
-    body.append(wire(f"{x_g},{y_gate - 15} {x_g},{y_mul + 15}"))
-    body.append(op(x_add, y_mul, "×"))
-    body.append(wire(f"{x_add},{y_mul - 13} {x_add},{y_c + 15}"))
+    body.append(wire(f"{x_f},{y_gate - 15} {x_f},{y_c + 15}", part="f"))
+    body.append(wire(f"{x_i},{y_gate - 15} {x_i},{y_mul} {x_add - 15},{y_mul}", part="i"))
+    body.append(wire(f"{x_g},{y_gate - 15} {x_g},{y_mul + 15}", part="g"))
+    body.append(op(x_add, y_mul, "×", part="i" if highlight == "i" else "g"))
+    body.append(wire(f"{x_add},{y_mul - 13} {x_add},{y_c + 15}", part="i" if highlight == "i" else "g"))
     # the output: tanh(C_t) times o_t gives h_t
-    body.append(wire(f"{x_out},{y_c} {x_out},{y_mul - 13}"))
+    body.append(wire(f"{x_out},{y_c} {x_out},{y_mul - 13}", part="o"))
+    colour = ink("o")[0]
     body.append(
-        f'<rect x="{x_out - 24}" y="{y_mul - 13}" width="48" height="26" rx="4" fill="#fff" stroke="{INK}"/>'
-        + _text(x_out, y_mul + 5, "tanh")
+        f'<rect x="{x_out - 24}" y="{y_mul - 13}" width="48" height="26" rx="4" fill="#fff" '
+        f'stroke="{colour}"/>'
+        + _text(x_out, y_mul + 5, "tanh", extra="" if highlight is None else f'fill="{colour}"')
     )
-    body.append(wire(f"{x_out},{y_mul + 13} {x_out},{y_gate - 15}"))
-    body.append(wire(f"{x_o + 24},{y_gate} {x_out - 15},{y_gate}"))
-    body.append(op(x_out, y_gate, "×"))
-    body.append(wire(f"{x_out},{y_gate + 13} {x_out},{y_h} 600,{y_h}"))
+    body.append(wire(f"{x_out},{y_mul + 13} {x_out},{y_gate - 15}", part="o"))
+    body.append(wire(f"{x_o + 24},{y_gate} {x_out - 15},{y_gate}", part="o"))
+    body.append(op(x_out, y_gate, "×", part="o"))
+    body.append(wire(f"{x_out},{y_gate + 13} {x_out},{y_h} 600,{y_h}", part="o"))
     body.append(_text(600, y_h - 8, "hₜ", anchor="end"))
     # the cell-state path, on top: one multiplication by f_t, one addition, nothing else
     body.append(
         f'<line class="cell-path" x1="20" y1="{y_c}" x2="598" y2="{y_c}" stroke="{CELL}" stroke-width="5" '
         f'marker-end="url(#lstm-cell)"/>'
     )
-    body.append(op(x_f, y_c, "×", CELL))
+    body.append(op(x_f, y_c, "×", CELL, part="f" if highlight == "f" else None))
     body.append(op(x_add, y_c, "+", CELL))
     body.append(_text(20, y_c - 12, "Cₜ₋₁", anchor="start", extra=f'fill="{CELL}"'))
     body.append(_text(600, y_c - 12, "Cₜ", anchor="end", extra=f'fill="{CELL}"'))
+    top_colour = CELL if highlight is None else HIGHLIGHT
     body.append(
         _text(
             310,
             28,
-            "cell-state path: Cₜ = fₜ·Cₜ₋₁ + iₜ·gₜ, so ∂Cₜ/∂Cₜ₋₁ = fₜ (no W_h, no tanh)",
-            extra=f'fill="{CELL}" font-weight="600"',
+            caption or "cell-state path: Cₜ = fₜ·Cₜ₋₁ + iₜ·gₜ, so ∂Cₜ/∂Cₜ₋₁ = fₜ (no W_h, no tanh)",
+            extra=f'fill="{top_colour}" font-weight="600"',
         )
     )
-    example = (
+    example = example or (
         f"worked example, b_f = {b_f:g}, {T} prices: fₜ from {min(f):.4f} to {max(f):.4f}, Π fₜ = {path:.4f}"
     )
     body.append(_text(310, 340, example, extra=f'class="example" fill="{MUTED}"'))
-    alt = (
+    alt = alt or (
         "An LSTM cell. The cell state runs straight across the top, from C t-1 to C t, marked in red: it is "
         "multiplied by the forget gate f t and then has the input gate times the candidate added, with no "
         "weight matrix and no tanh on the way. Below, the gates f, i, g and o read h t-1 and x t; the output "
         f"gate times tanh of C t gives h t. In the worked example the product of the {T} forget gates "
         f"is {path:.4f}."
     )
-    return _svg(620, 356, alt, body, "lstm")
+    extra = () if highlight is None else (("hi", HIGHLIGHT), ("dim", DIM))
+    return _svg(620, 356, alt, body, "lstm", extra)

@@ -16,7 +16,6 @@ from lstmgrad.studies.article import (
     chain_back,
     chrono_bias_range,
     constant_powers,
-    first_factor_rows,
     forget_retention_rows,
     lstm_path_rows,
     saturation_rows,
@@ -174,21 +173,6 @@ def saturation_table(
     ]
     T = len(sequence)
     header = ["W_h", "largest z_t", f"W_h{_sup(T)}", "Π tanh′(z_t)", f"∂h{_sub(T)}/∂h₀"]
-    return markdown_table(header, rows)
-
-
-def first_factor_table(
-    sequence: Sequence[float] = ANCHOR_SEQUENCE,
-    W_hs: Sequence[float] = (0.5, 1.0, 2.0, 2.5, 3.0),
-    W_x: float = 0.01,
-) -> str:
-    """`lstmgrad.studies.article.first_factor_rows`: each local factor W_h tanh'(z_t) and their product."""
-    rows = [
-        [f"{r['W_h']:g}", *(f"{v:.4f}" for v in r["local"]), f"{r['chain']:.2e}"]
-        for r in first_factor_rows(sequence, W_hs, W_x=W_x)
-    ]
-    T = len(sequence)
-    header = ["W_h", *(f"local{_sub(t)}" for t in range(1, T + 1)), f"product ∂h{_sub(T)}/∂h₀"]
     return markdown_table(header, rows)
 
 

@@ -24,6 +24,7 @@ from lstmgrad.models.rnn import (
     scalar_forward,
     sweep_rows,
 )
+from lstmgrad.studies.gates import lstm_trace
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
 Record = TypeVar("Record")
@@ -167,26 +168,6 @@ def saturation_rows(
     return rows
 
 
-def first_factor_rows(
-    sequence: Sequence[float] = ANCHOR_SEQUENCE,
-    W_hs: Sequence[float] = (0.5, 1.0, 2.0, 2.5, 3.0),
-    W_x: float = 0.01,
-) -> list[dict[str, Any]]:
-    """Per W_h: each local factor W_h tanh'(z_t) (``local``, t = 1..T) and their product (``chain``).
-
-    With h_0 = 0 the first pre-activation z_1 = W_x x_1 does not depend on W_h, so the first
-    factor is W_h tanh'(z_1), a straight line in W_h; the later z_t grow with W_h and saturate.
-    Shown in the LSTM chapter (``docs/lstm.md``).
-    """
-    rows = []
-    for W_h in W_hs:
-        steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
-        rows.append(
-            {"W_h": float(W_h), "local": [s["local"] for s in steps], "chain": steps[0]["cumulative"]}
-        )
-    return rows
-
-
 def lstm_path_rows(
     sequence: Sequence[float] = ANCHOR_SEQUENCE,
     W_h: float = 0.5,
@@ -213,13 +194,7 @@ def lstm_path_rows(
     function via ``lstmgrad lstm``.
     """
     steps = bptt_steps(sequence, W_h=W_h, W_x=W_x)
-    x = np.asarray([s["x"] for s in steps]).reshape(1, -1, 1)  # (B=1, T, D=1)
-    trace = lstm.forward(
-        x,
-        W_x=np.full((4, 1), as_float("lstm_w_x", lstm_w_x)),
-        W_h=np.full((4, 1), as_float("lstm_w_h", lstm_w_h)),
-        b=np.array([b_i, b_f, b_g, b_o], dtype=float),  # PyTorch gate order: i, f, g, o
-    )
+    trace = lstm_trace(sequence, w_x=lstm_w_x, w_h=lstm_w_h, b_f=b_f, b_i=b_i, b_g=b_g, b_o=b_o)
     f = trace.f[0, :, 0]
     path = lstm.cell_path(trace)[0, :, 0]  # entry k: dC_T/dC_k, k = 0..T
     full = lstm.cell_jacobian(trace)[0, :, 0, 0]
