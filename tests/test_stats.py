@@ -86,7 +86,10 @@ def _wilcoxon_by_enumeration(x, y):
     d = d[d != 0]
     ranks = S._mid_ranks(np.abs(d))
     w = ranks[d > 0].sum()
-    sums = [sum(r for r, s in zip(ranks, signs, strict=True) if s) for signs in itertools.product((0, 1), repeat=len(d))]
+    sums = [
+        sum(r for r, s in zip(ranks, signs, strict=True) if s)
+        for signs in itertools.product((0, 1), repeat=len(d))
+    ]
     low = sum(s <= w + 1e-9 for s in sums) / len(sums)
     high = sum(s >= w - 1e-9 for s in sums) / len(sums)
     return min(1.0, 2 * min(low, high))

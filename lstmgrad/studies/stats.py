@@ -115,7 +115,12 @@ def wilcoxon_exact(x: Sequence[float], y: Sequence[float]) -> dict[str, Any]:
     total = counts.sum()
     w2 = int(twice[d > 0].sum())
     low, high = counts[: w2 + 1].sum() / total, counts[w2:].sum() / total
-    return {"n": n, "w_plus": w2 / 2, "positive": int((d > 0).sum()), "p": float(min(1.0, 2 * min(low, high)))}
+    return {
+        "n": n,
+        "w_plus": w2 / 2,
+        "positive": int((d > 0).sum()),
+        "p": float(min(1.0, 2 * min(low, high))),
+    }
 
 
 def log_summary(values: Sequence[float]) -> dict[str, float]:
