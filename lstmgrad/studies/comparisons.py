@@ -1,4 +1,5 @@
-"""The comparisons the Experiments and Beyond pages make in words, each with its test.
+"""The comparisons the Experiments and Beyond pages (``docs/experiments.md``, ``docs/beyond.md``)
+make in words, each with its test.
 
 A `Comparison` names two trained cells and what the page says about them: that they differ
 (``shown=True``: the page may say "more", "fewer", "sooner") or that ten seeds do not show a
@@ -41,12 +42,14 @@ class Comparison:
 
 
 def paired(a: Cell, b: Cell) -> bool:
-    """Whether the two cells' seeds train and test on the same sequences (same seeds and lag)."""
+    """Whether the two cells' seeds train and test on the same sequences (same seeds and lag), so
+    that ``docs/experiments.md`` may compare them seed by seed."""
     return bool(a.kwargs["seeds"] == b.kwargs["seeds"] and a.kwargs["L"] == b.kwargs["L"])
 
 
 def compare(c: Comparison) -> dict[str, Any]:
-    """The statistics of ``c`` from the committed results, and ``sources`` (the experiments read).
+    """The statistics of ``c`` from the committed results, and ``sources`` (the experiments read),
+    for the comparison tables of ``docs/experiments.md`` and ``docs/beyond.md``.
 
     ``p`` is every p the verdict rests on; ``differ`` is True if all of them are below ALPHA,
     False if none is, and None if the tests disagree."""
@@ -74,7 +77,8 @@ def compare(c: Comparison) -> dict[str, Any]:
 
 
 def comparison_records(page: str, section: str | None = None) -> list[dict[str, Any]]:
-    """`compare` for every declared comparison of ``page`` (and ``section``, if given)."""
+    """`compare` for every declared comparison of ``page`` (``docs/experiments.md`` or
+    ``docs/beyond.md``, named without ``docs/``) and ``section``, if given."""
     return [compare(c) for c in COMPARISONS if c.page == page and section in (None, c.section)]
 
 
@@ -134,6 +138,8 @@ COMPARISONS = (
                _rnn("identity", 1.0, 20), _rnn("orthogonal", 1.0, 20), True),
     Comparison(X, "rnn", "lag 50, clip 1: the identity against the orthogonal start",
                _rnn("identity", 1.0, 50), _rnn("orthogonal", 1.0, 50), False),
+    Comparison(X, "rnn", "lag 50, clip 10: the identity solves fewer seeds than the orthogonal start",
+               _rnn("identity", 10.0, 50), _rnn("orthogonal", 10.0, 50), True),
     Comparison(X, "rnn", "lag 90, clip 1: the identity against the orthogonal start",
                _rnn("identity", 1.0, 90), _rnn("orthogonal", 1.0, 90), False),
     Comparison(X, "rnn", "lag 90, clip 10: the identity against the orthogonal start",
@@ -165,6 +171,8 @@ COMPARISONS = (
                _crash("attention", 90), _crash("lstm", 90), True),
     Comparison(BY, "crash", "lag 200: attention solves more seeds than the LSTM (b_f = 1)",
                _crash("attention", 200), _crash("lstm", 200), True),
+    Comparison(BY, "crash", "lag 500: attention solves more seeds than the LSTM (b_f = 1)",
+               _crash("attention", 500), _crash("lstm", 500), True),
     Comparison(BY, "crash", "lag 200: attention against the chrono LSTM",
                _crash("attention", 200), _crash("lstm_chrono", 200), False),
     Comparison(BY, "crash", "lag 500: attention solves more seeds than the chrono LSTM",

@@ -139,15 +139,3 @@ def jacobian_growth(
         )
     return rows
 
-
-def top_lyapunov(jacobians: list[np.ndarray], steps: int) -> float:
-    """The top Lyapunov exponent of the product of ``jacobians`` repeated in turn, estimated over
-    ``steps`` steps by renormalised power iteration (independent of `jacobian_growth`, for the tests)."""
-    v = np.ones(len(jacobians[0])) / np.sqrt(len(jacobians[0]))
-    total = 0.0
-    for t in range(steps):
-        v = jacobians[t % len(jacobians)] @ v
-        norm = float(np.linalg.norm(v))
-        total += np.log(norm)
-        v /= norm
-    return total / steps

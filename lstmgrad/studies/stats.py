@@ -1,4 +1,5 @@
-"""The statistics the trained tables print and the prose's comparative words rest on, in the
+"""The statistics the trained tables print and the prose's comparative words rest on (the tables
+of ``docs/experiments.md``, ``docs/beyond.md`` and ``docs/model-choice.md``), in the
 standard library and numpy (no scipy): an interval for a count of solved seeds, exact tests for
 two counts (unpaired and paired by seed) and for paired measurements, and summaries of
 quantities that spread over orders of magnitude.
