@@ -41,7 +41,7 @@ evidence = {
         f"{solved(crash, model='attention', L=200)} at lag 200 and "
         f"{solved(crash, model='attention', L=500)} at 500, the chrono-initialised LSTM "
         f"{solved(crash, model='lstm_chrono', L=200)} and {solved(crash, model='lstm_chrono', L=500)} "
-        f"(Fisher p = {fisher(crash, 'attention', 'lstm_chrono', L=200)} and "
+        f"(Fisher's exact test: {fisher(crash, 'attention', 'lstm_chrono', L=200)} and "
         f"{fisher(crash, 'attention', 'lstm_chrono', L=500)}); "
         "only attention's learning rate was piloted, and the main budget was not run at these lags "
         "([Beyond recurrence](beyond.md#crash-attention))"

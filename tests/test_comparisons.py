@@ -176,6 +176,10 @@ def test_spectral_radius_of_the_example_is_0_9_yet_saturation_makes_it_grow():
     assert rows["half"]["norm_span"] == pytest.approx(np.linalg.norm(np.linalg.matrix_power(half, 50), 2))
     assert rows["none"]["growth"] < 1 < rows["turn"]["growth"] < rows["half"]["growth"]
     assert rows["half"]["norm_span"] > 1e20 and rows["none"]["sigma_W"] > 1
+    # no saturation: growth rate 0.9, yet the non-normal powers are still above 1 after 50 steps
+    assert rows["none"]["growth"] == pytest.approx(0.9, abs=1e-7) and rows["none"]["norm_span"] > 1
+    assert np.linalg.norm(np.linalg.matrix_power(W, 5), 2) > np.linalg.norm(W, 2)  # they first grow
+    assert np.linalg.norm(np.linalg.matrix_power(W, 400), 2) < 1  # and in the long run shrink
 
 
 @pytest.mark.parametrize("name", PATTERNS)

@@ -29,7 +29,7 @@ def spread(values: Sequence[float], fmt: str = ".0f", scale: float = 100.0) -> s
 def count(k: int, n: int) -> str:
     """``k/n`` and its 95 % Wilson interval in percent, e.g. ``6/10 [31–83 %]``."""
     lo, hi = wilson(k, n)
-    return f"{k}/{n} [{100 * lo:.0f}–{100 * hi:.0f} %]"
+    return f"{k}/{n}\u00a0[{100 * lo:.0f}–{100 * hi:.0f}\u00a0%]"  # no-break spaces: one unit
 
 
 def solved(values: Sequence[float], at: float = SOLVED) -> str:
@@ -43,8 +43,8 @@ SOLVED_HEADER = "acc % (seeds ≥ 95 % [95 % interval])"
 
 
 def p_value(p: float) -> str:
-    """A p for a table: two significant digits, or ``< 0.001``."""
-    return "< 0.001" if p < 0.001 else f"{p:.2g}"
+    """A p as a table states it: ``p = 0.17`` (two significant digits), or ``p < 0.001``."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
 
 def with_provenance(table: str, records: Records) -> str:
@@ -72,7 +72,7 @@ def comparison_table(rows: Sequence[dict[str, Any]]) -> str:
             a += f", lower on {r['lower']} of {r['n'][0]} seeds" + (
                 f" ({r['ties']} tied)" if r["ties"] else ""
             )
-        tests = "; ".join(f"{name} p = {p_value(p)}" for name, p in r["p"].items())
+        tests = "; ".join(f"{name} {p_value(p)}" for name, p in r["p"].items())
         verdict = {True: "yes", False: "no", None: "the tests disagree"}[r["differ"]]
         body.append([c.claim, f"{c.a[0]}: {a}", f"{c.b[0]}: {b}", tests, verdict])
     header = ["comparison", "first", "second", "exact test, two-sided", "shown at p < 0.05"]
@@ -293,7 +293,7 @@ def bands_table(records: Sequence[dict[str, Any]]) -> str:
             seen = f"{min(v):.3f} to {max(v):.3f}"
         else:
             claim = f"seeds with accuracy ≥ {r['at']:g}: {r['lo']} to {r['hi']} of 10, per cell"
-            seen = ", ".join(str(k) for k in v) + " of 10"
+            seen = ", ".join(count(k, r.get("n", 10)) for k in v)  # band_records gives no n: 10 seeds
         rows.append([r["claim"], claim, seen, str(len(v)), "yes" if r["inside"] else "NO"])
     header = ["claim", "band", "seeds 0–9 on this page", "cells or values", "inside"]
     return markdown_table(header, rows, align="left")
