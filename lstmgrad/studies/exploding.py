@@ -138,4 +138,3 @@ def jacobian_growth(
             }
         )
     return rows
-
