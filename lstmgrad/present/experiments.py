@@ -26,10 +26,14 @@ def spread(values: Sequence[float], fmt: str = ".0f", scale: float = 100.0) -> s
     return f"{a.mean():{fmt}} ({a.min():{fmt}}–{a.max():{fmt}})"
 
 
+#: A word joiner, after a range's dash: a narrow table cell breaks its line elsewhere.
+JOIN = "\u2060"
+
+
 def count(k: int, n: int) -> str:
     """``k/n`` and its 95 % Wilson interval in percent, e.g. ``6/10 [31–83 %]``."""
     lo, hi = wilson(k, n)
-    return f"{k}/{n}\u00a0[{100 * lo:.0f}–{100 * hi:.0f}\u00a0%]"  # no-break spaces: one unit
+    return f"{k}/{n}\u00a0[{100 * lo:.0f}–{JOIN}{100 * hi:.0f}\u00a0%]"  # one unit: no line break inside
 
 
 def solved(values: Sequence[float], at: float = SOLVED) -> str:
@@ -95,7 +99,7 @@ def lag_table(records: Records) -> str:
 
 
 def _log_cell(summary: dict[str, float]) -> str:
-    return f"{summary['geomean']:.1e} ({summary['min']:.0e}–{summary['max']:.0e})"
+    return f"{summary['geomean']:.1e} ({summary['min']:.0e}–{JOIN}{summary['max']:.0e})"
 
 
 def gradient_table(records: Records) -> str:
@@ -111,7 +115,7 @@ def gradient_table(records: Records) -> str:
     header = [
         "model",
         "lag L",
-        "‖∂loss/∂x_{T−L}‖ at init",
+        "‖∂loss/∂x_{T−L}‖ at init: geometric mean (min–max)",
         "after training",
         "‖∂logit/∂x_{T−L}‖ after training",
     ]
