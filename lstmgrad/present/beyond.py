@@ -12,10 +12,11 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmgrad.present.experiments import spread, with_provenance
+from lstmgrad.present.experiments import count, spread, with_provenance
 from lstmgrad.present.figures import style, svg_text
 from lstmgrad.present.markdown import markdown_table
 from lstmgrad.studies.records import Records
+from lstmgrad.studies.stats import solved_count
 
 NAMES = {
     "rnn": "RNN",
@@ -49,32 +50,37 @@ def blind_gradient_table(records: Sequence[dict[str, Any]]) -> str:
     return markdown_table(header, rows, align="left")
 
 
+def _solved(values: Sequence[float]) -> str:
+    """Mean (min–max) accuracy as fractions, seeds ≥ 0.95 and the count's 95 % Wilson interval."""
+    return f"{_accuracy(values)}, {count(solved_count(values), len(values))}"
+
+
 def attention_pilot_table(records: Records) -> str:
-    """Attention's accuracy per learning rate and lag: mean (min–max), seeds ≥ 0.95."""
+    """Attention's accuracy per learning rate and lag: mean (min–max), seeds ≥ 0.95 [95 % interval]."""
     budgets = {r["L"]: r["budget"] for r in records.rows}
     rows = []
     for lr in records.values("lr"):
         row = [f"{lr:g}"]
         for L in budgets:
-            acc = records.get(lr=lr, L=L)["accuracy"]
-            row.append(f"{_accuracy(acc)}, {sum(a >= 0.95 for a in acc)}/{len(acc)}")
+            row.append(_solved(records.get(lr=lr, L=L)["accuracy"]))
         rows.append(row)
     header = ["learning rate"] + [f"lag {L} (budget {b:,})" for L, b in budgets.items()]
     return with_provenance(markdown_table(header, rows), records)
 
 
 def crash_comparison_table(records: Records) -> str:
-    """Per lag: the row's budget, each model's test accuracy mean (min–max) over the seeds, and the
-    training sequences each used before its early stop (mean over the seeds)."""
+    """Per lag: the row's budget, each model's test accuracy mean (min–max) over the seeds with its
+    seeds ≥ 0.95 [95 % interval], and the training sequences each used before its early stop
+    (mean over the seeds)."""
     models = records.values("model")
     rows = []
     for L in records.values("L"):
         runs = [records.get(model=m, L=L) for m in models]
         row = [str(L), str(runs[0]["budget"])]
-        row += [_accuracy(r["accuracy"]) for r in runs]
+        row += [_solved(r["accuracy"]) for r in runs]
         row += [f"{np.mean(r['sequences']):.0f}" for r in runs]
         rows.append(row)
-    header = ["lag L", "budget"] + [f"{NAMES[m]} accuracy" for m in models]
+    header = ["lag L", "budget"] + [f"{NAMES[m]} accuracy (seeds ≥ 0.95 [95 % interval])" for m in models]
     header += [f"{NAMES[m]} sequences used" for m in models]
     return with_provenance(markdown_table(header, rows), records)
 

@@ -13,6 +13,7 @@ import numpy as np
 from lstmgrad.present.markdown import markdown_table
 from lstmgrad.store import provenance_line
 from lstmgrad.studies.records import Records
+from lstmgrad.studies.stats import SOLVED, solved_count, wilson
 
 #: How the pages name the models.
 NAMES = {"rnn": "tanh RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -25,9 +26,29 @@ def spread(values: Sequence[float], fmt: str = ".0f", scale: float = 100.0) -> s
     return f"{a.mean():{fmt}} ({a.min():{fmt}}–{a.max():{fmt}})"
 
 
-def solved(values: Sequence[float], at: float = 0.95) -> str:
-    """A table cell: mean (min–max) accuracy in percent, and how many seeds reached ``at``."""
-    return f"{spread(values)}, {sum(a >= at for a in values)}/{len(values)}"
+#: A word joiner, after a range's dash: a narrow table cell breaks its line elsewhere.
+JOIN = "\u2060"
+
+
+def count(k: int, n: int) -> str:
+    """``k/n`` and its 95 % Wilson interval in percent, e.g. ``6/10 [31–83 %]``."""
+    lo, hi = wilson(k, n)
+    return f"{k}/{n}\u00a0[{100 * lo:.0f}–{JOIN}{100 * hi:.0f}\u00a0%]"  # one unit: no line break inside
+
+
+def solved(values: Sequence[float], at: float = SOLVED) -> str:
+    """A table cell: mean (min–max) accuracy in percent, how many seeds reached ``at``, and the
+    95 % interval of that count."""
+    return f"{spread(values)}, {count(solved_count(values, at), len(values))}"
+
+
+#: The header of a column of `solved` cells.
+SOLVED_HEADER = "acc % (seeds ≥ 95 % [95 % interval])"
+
+
+def p_value(p: float) -> str:
+    """A p as a table states it: ``p = 0.17`` (two significant digits), or ``p < 0.001``."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
 
 def with_provenance(table: str, records: Records) -> str:
@@ -41,6 +62,28 @@ def _ranges(values: Sequence[float], fmt: str) -> str:
     return f"{np.median(a):{fmt}} ({a.min():{fmt}}–{a.max():{fmt}})"
 
 
+def comparison_table(rows: Sequence[dict[str, Any]]) -> str:
+    """Each comparison a page makes in words (`lstmgrad.studies.comparisons.compare`): the two
+    cells, their seeds ≥ 95 % with 95 % intervals (or medians of a per-seed measurement), each
+    test's p, and whether the difference is shown at p < 0.05."""
+    body = []
+    for r in rows:
+        c = r["comparison"]
+        if "k" in r:
+            a, b = (count(k, n) for k, n in zip(r["k"], r["n"], strict=True))
+        else:
+            a, b = (f"median {m:.3g}" for m in r["median"])
+            a += f", lower on {r['lower']} of {r['n'][0]} seeds" + (
+                f" ({r['ties']} tied)" if r["ties"] else ""
+            )
+        tests = "; ".join(f"{name} {p_value(p)}" for name, p in r["p"].items())
+        verdict = {True: "yes", False: "no", None: "the tests disagree"}[r["differ"]]
+        body.append([c.claim, f"{c.a[0]}: {a}", f"{c.b[0]}: {b}", tests, verdict])
+    header = ["comparison", "first", "second", "exact test, two-sided", "shown at p < 0.05"]
+    seen = {exp.name: exp for r in rows for exp in r["sources"]}
+    return with_provenance(markdown_table(header, body, align="left"), Records((), tuple(seen.values())))
+
+
 def lag_table(records: Records) -> str:
     """Accuracy vs lag: mean (min–max) over seeds and how many seeds reached 95 %, per model; and
     each lag's chance level, the majority share of each seed's test set."""
@@ -51,23 +94,28 @@ def lag_table(records: Records) -> str:
         + [spread(records.get(model=models[0], L=L)["chance"])]
         for L in records.values("L")
     ]
-    header = ["lag L"] + [f"{NAMES[m]}: acc % (seeds ≥ 95 %)" for m in models] + ["chance %"]
+    header = ["lag L"] + [f"{NAMES[m]}: {SOLVED_HEADER}" for m in models] + ["chance %"]
     return with_provenance(markdown_table(header, rows), records)
 
 
+def _log_cell(summary: dict[str, float]) -> str:
+    return f"{summary['geomean']:.1e} ({summary['min']:.0e}–{JOIN}{summary['max']:.0e})"
+
+
 def gradient_table(records: Records) -> str:
-    """Mean |dloss/dx_{T-L}| at initialisation and after training, and |dlogit/dx_{T-L}| after training."""
+    """|dloss/dx_{T-L}| at initialisation and after training, and |dlogit/dx_{T-L}| after
+    training: geometric mean (min–max) over the seeds."""
     rows = []
     for m in records.values("model"):
         for L in records.values("L"):
             r = records.get(model=m, L=L)
             rows.append(
-                [NAMES[m], str(L), *(f"{r[s]:.2e}" for s in ("loss_init", "loss_trained", "logit_trained"))]
+                [NAMES[m], str(L), *(_log_cell(r[s]) for s in ("loss_init", "loss_trained", "logit_trained"))]
             )
     header = [
         "model",
         "lag L",
-        "‖∂loss/∂x_{T−L}‖ at init",
+        "‖∂loss/∂x_{T−L}‖ at init: geometric mean (min–max)",
         "after training",
         "‖∂logit/∂x_{T−L}‖ after training",
     ]
@@ -84,7 +132,7 @@ def rnn_control_table(records: Records) -> str:
         for scale in records.values("scale")
         for init, clip in starts
     ]
-    header = ["input", "W_h init", "clip"] + [f"L = {L}: acc % (seeds ≥ 95 %)" for L in lags]
+    header = ["input", "W_h init", "clip"] + [f"L = {L}: {SOLVED_HEADER}" for L in lags]
     return with_provenance(markdown_table(header, rows), records)
 
 
@@ -99,8 +147,21 @@ def budget_table(records: Records) -> str:
                 run = records.find(model=m, L=L, budget=b)
                 row.append(solved(run["accuracy"]) if run else "not run")
             rows.append(row)
-    header = ["model", "lag L"] + [f"{b:,} sequences: acc % (seeds ≥ 95 %)" for b in budgets]
+    header = ["model", "lag L"] + [f"{b:,} sequences: {SOLVED_HEADER}" for b in budgets]
     return with_provenance(markdown_table(header, rows), records)
+
+
+def budget_cost_text(rows: Sequence[dict[str, Any]], budget: int) -> str:
+    """What the cells of ``rows`` (`lstmgrad.studies.experiments.budget_seconds`) took, and what the
+    same cells at ``budget`` would take at most: time grows with the sequences trained on."""
+    factor = budget / rows[0]["budget"]
+    took = ", ".join(f"{NAMES[r['model']]} {r['seconds']:.0f} s" for r in rows)
+    total = sum(r["seconds"] for r in rows) * factor
+    return (
+        f"Recorded training time at lag {rows[0]['L']} and {rows[0]['budget']:,} sequences (ten seeds, one "
+        f"worker): {took}. At {budget:,} sequences, {factor:g} times as many, the two cells would take at "
+        f"most about {total / 60:.0f} minutes together."
+    )
 
 
 def _to_95(values: Sequence[int | None]) -> str:
@@ -122,7 +183,7 @@ def bridge_table(records: Records) -> str:
                 row += [solved(run["accuracy"]), _to_95(run["to_95"])]
             rows.append(row)
     header = ["input", "b_f"] + [
-        h for L in lags for h in (f"L = {L}: acc % (seeds ≥ 95 %)", f"L = {L}: sequences to 95 %")
+        h for L in lags for h in (f"L = {L}: {SOLVED_HEADER}", f"L = {L}: sequences to 95 %")
     ]
     return with_provenance(markdown_table(header, rows), records)
 
@@ -189,6 +250,26 @@ def exploding_table(records: Sequence[dict[str, Any]]) -> str:
     return markdown_table(header, rows)
 
 
+def growth_table(records: Sequence[dict[str, Any]]) -> str:
+    """`lstmgrad.studies.exploding.jacobian_growth`: rho and sigma_max of W_h, the growth rate per
+    step of the Jacobian product and its norm over the span, per pattern of tanh' slopes."""
+    rows = [
+        [
+            r["pattern"],
+            f"{r['radius_W']:.4f}",
+            f"{r['sigma_W']:.4f}",
+            f"{r['growth']:.4f}",
+            f"{r['lyapunov']:+.4f}",
+            f"{r['norm_span']:.3g}",
+        ]
+        for r in records
+    ]
+    span = records[0]["span"]
+    header = ["tanh′(z_t) per unit, repeating", "ρ(W_h)", "σ_max(W_h)", "growth per step e^λ", "λ"]
+    header.append(f"‖∂h_{span}/∂h_0‖")
+    return markdown_table(header, rows)
+
+
 def pascanu_table(records: Sequence[dict[str, float]]) -> str:
     """Pascanu's bound on random draws: the worst ratio, whether it holds, the full span's chain."""
     rows = [
@@ -217,7 +298,7 @@ def bands_table(records: Sequence[dict[str, Any]]) -> str:
             seen = f"{min(v):.3f} to {max(v):.3f}"
         else:
             claim = f"seeds with accuracy ≥ {r['at']:g}: {r['lo']} to {r['hi']} of 10, per cell"
-            seen = ", ".join(str(k) for k in v) + " of 10"
+            seen = ", ".join(count(k, r.get("n", 10)) for k in v)  # band_records gives no n: 10 seeds
         rows.append([r["claim"], claim, seen, str(len(v)), "yes" if r["inside"] else "NO"])
     header = ["claim", "band", "seeds 0–9 on this page", "cells or values", "inside"]
     return markdown_table(header, rows, align="left")

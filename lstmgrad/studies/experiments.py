@@ -18,7 +18,8 @@ import numpy as np
 
 from lstmgrad.store import Cell, Experiment
 from lstmgrad.studies.crash_runs import crash_cell, test_batches
-from lstmgrad.studies.records import Records, load_cells
+from lstmgrad.studies.records import NotTrained, Records, load_cells
+from lstmgrad.studies.stats import log_summary
 from lstmgrad.train.params import init_params
 
 # ------------------------------------------- trained experiments (`make experiments` trains them)
@@ -206,13 +207,15 @@ def gradient_records(
     budget: int = MAIN["budget"],
     **setting: Any,
 ) -> Records:
-    """The gradient that reaches the crash input, per model and lag, mean over the seeds:
-    ``loss_init``, ``loss_trained`` (|dloss/dx_{T-L}|), ``logit_init``, ``logit_trained``
-    (|dlogit/dx_{T-L}|). Shown on ``docs/experiments.md`` (section 2)."""
+    """The gradient that reaches the crash input, per model and lag: ``loss_init``,
+    ``loss_trained`` (|dloss/dx_{T-L}|), ``logit_init``, ``logit_trained`` (|dlogit/dx_{T-L}|),
+    each a `lstmgrad.studies.stats.log_summary` over the seeds (geometric mean, median, min, max:
+    the seeds spread over orders of magnitude, so one seed would dominate an arithmetic mean).
+    Shown on ``docs/experiments.md`` (section 2)."""
     runs = lag_records(models, lags, seeds, budget, **setting)
-    stats = ("grad_loss_init", "grad_loss_trained", "grad_logit_init", "grad_logit_trained")
+    names = ("grad_loss_init", "grad_loss_trained", "grad_logit_init", "grad_logit_trained")
     rows = tuple(
-        {"model": r["model"], "L": r["L"], **{s.removeprefix("grad_"): float(np.mean(r[s])) for s in stats}}
+        {"model": r["model"], "L": r["L"], **{s.removeprefix("grad_"): log_summary(r[s]) for s in names}}
         for r in runs.rows
     )
     return Records(rows, runs.sources)
@@ -260,6 +263,32 @@ def budget_records(
         if b not in records.values("budget"):  # a budget nothing was trained at: NotTrained names it
             load_cells([c for c in cells if c[0]["budget"] == b])
     return records
+
+
+def budget_seconds(
+    models: Sequence[str] = ("lstm", "gru"),
+    L: int = 50,
+    budget: int = SWEEP_BUDGETS[1],
+    seeds: Sequence[int] = SEEDS,
+    **setting: Any,
+) -> list[dict[str, Any]]:
+    """The recorded training time of each model's cell at lag ``L`` and ``budget`` (all its seeds
+    on one worker), from the committed results: rows ``model``, ``L``, ``budget``, ``seconds``.
+    Shown on ``docs/experiments.md`` (section 1: what the missing cells of the budget sweep would cost)."""
+    from lstmgrad.store import all_experiments, committed
+
+    keys = {main_cell(kind, L, seeds, budget=budget, **setting).key: kind for kind in models}
+    found = {
+        keys[c["key"]]: float(c["seconds"])
+        for exp in all_experiments().values()
+        if exp.path.exists()
+        for c in committed(exp)
+        if c["key"] in keys
+    }
+    missing = sorted(set(models) - set(found))
+    if missing:
+        raise NotTrained(f"no committed result holds {missing} at L={L}, budget={budget}")
+    return [{"model": kind, "L": L, "budget": budget, "seconds": found[kind]} for kind in models]
 
 
 def bridge_records(

@@ -104,3 +104,37 @@ def pascanu_draws(
             }
         )
     return out
+
+
+def jacobian_growth(
+    W_h: np.ndarray, patterns: dict[str, list[tuple[float, ...]]], span: int = 50
+) -> list[dict[str, Any]]:
+    """How the product of step Jacobians J_t = diag(tanh'(z_t)) W_h grows, for slopes tanh'(z_t)
+    repeating with period p (``patterns``: name -> the p slope vectors). Per pattern: rho(W_h),
+    sigma_max(W_h), the growth rate per step exp(lambda) = rho(J_p ... J_1)^(1/p), which is
+    exactly the top Lyapunov exponent lambda of a periodic product, and ||J_span ... J_1||_2.
+    Shown on ``docs/experiments.md`` (section 4: the spectral radius of W_h alone does not set it).
+    """
+    W_h = np.asarray(W_h, dtype=float)
+    rows = []
+    for name, slopes in patterns.items():
+        steps = [np.diag(np.asarray(d, dtype=float)) @ W_h for d in slopes]
+        period = np.eye(len(W_h))
+        for J in steps:
+            period = J @ period
+        product = np.eye(len(W_h))
+        for t in range(span):
+            product = steps[t % len(steps)] @ product
+        growth = float(np.abs(np.linalg.eigvals(period)).max() ** (1 / len(steps)))
+        rows.append(
+            {
+                "pattern": name,
+                "radius_W": float(np.abs(np.linalg.eigvals(W_h)).max()),
+                "sigma_W": float(np.linalg.norm(W_h, 2)),
+                "growth": growth,
+                "lyapunov": float(np.log(growth)),
+                "span": span,
+                "norm_span": float(np.linalg.norm(product, 2)),
+            }
+        )
+    return rows

@@ -1,0 +1,7 @@
+from lstmgrad.present.experiments import comparison_table
+from lstmgrad.studies.comparisons import comparison_records
+
+# The comparisons section 5 makes in words, on the committed seeds 0-9:
+# seeds ≥ 95 % with Wilson intervals; Fisher's exact test, and McNemar's exact test
+# where both cells train on the same sequences (same seeds, same lag)
+print(comparison_table(comparison_records("experiments.md", section="bridge")))
