@@ -187,3 +187,12 @@ def test_every_models_learning_rate_is_the_shared_pilots_choice():
 
     rates = F.chosen_rates(F.pilot_records())
     assert {kind: r["lr"] for kind, r in rates.items()} == E.LR
+
+
+def test_the_rnn_starts_unsaturated_except_where_it_reads_the_standardised_crash():
+    """The words of Experiments section 7 ("Does the RNN start saturated?")."""
+    rows = {r["scale"]: r for r in F.saturation_at_init(scales=("raw", "std"), L=20)}
+    assert rows["raw"]["saturated"] == rows["std"]["saturated"] == rows["raw"]["saturated_crash"] == 0.0
+    assert min(rows["raw"]["slope"], rows["std"]["slope"]) > 0.94  # "about 0.95 or more"
+    assert 0.2 <= rows["std"]["saturated_crash"] <= 0.35  # "about a quarter"
+    assert rows["std"]["slope_crash"] == pytest.approx(rows["std"]["slope"] / 2, abs=0.05)  # "halves"

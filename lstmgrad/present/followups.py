@@ -166,3 +166,21 @@ def perturbed_table(records: Records) -> str:
         "seeds that flip at 95 %",
     ]
     return with_provenance(markdown_table(header, rows), records)
+
+
+def saturation_table(rows: Sequence[dict[str, Any]]) -> str:
+    """The tanh RNN at initialisation, per input scale: mean tanh'(z_t) and the share of units
+    with |h_t| > 0.9, on the noise steps and on the step that reads the crash."""
+    body = [
+        [INPUTS[r["scale"]], f"{r['slope']:.2f}", f"{r['saturated']:.0%}", f"{r['slope_crash']:.2f}",
+         f"{r['saturated_crash']:.0%}"]
+        for r in rows
+    ]  # fmt: skip
+    header = [
+        "input",
+        "noise steps: mean tanh′",
+        "units past ±0.9",
+        "crash step: mean tanh′",
+        "units past ±0.9",
+    ]
+    return markdown_table(header, body)

@@ -272,3 +272,30 @@ def attention_records() -> Records:
     ]
     cells += [({"L": L, "budget": E.MAIN["budget"]}, long_cell("attention", L)) for L in LONG]
     return load_cells(cells)
+
+
+def saturation_at_init(
+    scales: Sequence[str] = E.BRIDGE_SCALES, L: int = 20, seeds: Sequence[int] = E.SEEDS, n: int = 64
+) -> list[dict[str, Any]]:
+    """The tanh RNN of the main grid at initialisation (no training), fed each input scale: over
+    ``n`` probe sequences (stream 3), every step and unit, the mean of tanh'(z_t) = 1 - h_t^2 and
+    the share of units with |h_t| > 0.9 (tanh' < 0.19), at the crash step and elsewhere, pooled
+    over the seeds. Shown on ``docs/experiments.md`` (section 7)."""
+    from lstmgrad.models import readout
+    from lstmgrad.tasks.crash import PREFIX, seed_batches
+    from lstmgrad.train.params import init_params
+
+    seeds = list(seeds)
+    P = init_params("rnn", E.MAIN["H"], 1, seeds, T=L + PREFIX)
+    rows = []
+    for scale in scales:
+        X, y = seed_batches(seeds, 3, n, L, scale)()
+        h = readout.forward("rnn", P, X)[1].h  # (S, n, T, H)
+        crash = h[:, :, PREFIX - 1, :][y == 1.0]  # the step that reads a crash, crash sequences only
+        rest = np.delete(h, PREFIX - 1, axis=2)
+        row: dict[str, Any] = {"scale": scale, "L": L, "seeds": len(seeds)}
+        for name, a in (("", rest), ("_crash", crash)):
+            row["slope" + name] = float(np.mean(1 - a**2))
+            row["saturated" + name] = float(np.mean(np.abs(a) > 0.9))
+        rows.append(row)
+    return rows
