@@ -183,7 +183,7 @@ def long_records(models: Sequence[str] = tuple(LONG_MODELS), lags: Sequence[int]
 def wide_records(lags: Sequence[int] = E.LAGS) -> Records:
     """The tanh RNN at H = 16 and at H = 32, each lag, seeds 0 to 9: rows ``H``, ``L``."""
     return load_cells(
-        [({"H": H, "L": L}, E.main_cell("rnn", L, **({"H": H} if H != E.MAIN["H"] else {})))
+        [({"H": H, "L": L}, E.main_cell("rnn", L, H=H))
          for H in (E.MAIN["H"], WIDE_H) for L in lags]
     )  # fmt: skip
 
@@ -194,7 +194,7 @@ def gru_bias_records(
     """The GRU at each update-gate bias (None: the drawn biases, the main grid's) and lag: rows
     ``b_z``, ``L``."""
     return load_cells(
-        [({"b_z": b, "L": L}, E.main_cell("gru", L, **({} if b is None else {"b_z": b})))
+        [({"b_z": b, "L": L}, E.main_cell("gru", L, b_z=b))
          for b in b_zs for L in lags]
     )  # fmt: skip
 
@@ -202,7 +202,7 @@ def gru_bias_records(
 def shut_records(lags: Sequence[int] = MECH_LAGS) -> Records:
     """The LSTM with b_f = 1 (the main grid) and with its forget gate shut, per lag: rows ``b_f``, ``L``."""
     return load_cells(
-        [({"b_f": b, "L": L}, E.main_cell("lstm", L, **({} if b == 1.0 else {"b_f": b})))
+        [({"b_f": b, "L": L}, E.main_cell("lstm", L, b_f=b))
          for b in (1.0, SHUT) for L in lags]
     )  # fmt: skip
 
