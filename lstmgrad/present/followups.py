@@ -24,6 +24,7 @@ MODEL_NAMES = {
     "lstm_chrono": "LSTM, chrono",
     "lstm_b_f_5": "LSTM, b_f = 5",
     "rnn_orthogonal": "tanh RNN, orthogonal W_h",
+    "rnn_orthogonal_lr_0.01": "tanh RNN, orthogonal W_h, lr 0.01",
 }
 
 
