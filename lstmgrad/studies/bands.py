@@ -307,6 +307,8 @@ def unsampled(cell: Cell) -> bool:
         return True
     if a["L"] >= 90 and (a.get("b_z") is not None or a.get("b_f") == -20.0):
         return True
+    if a["kind"] == "rnn" and a.get("lr") != E.LR["rnn"] and (a.get("scale") == "raw" or a["L"] >= 90):
+        return True  # the RNN control at its second rate: standardised, lags 20 and 50
     if a["L"] >= 200 and a.get("budget", 0) > 1024 and a["kind"] == "lstm" and a.get("b_f") != "chrono":
         return True
     # the recurrent models at lag 500 (T = 505): lags 90 and 200 test the same claim
