@@ -37,14 +37,14 @@ def test_the_gru_starts_with_its_update_gate_near_sigmoid_b_z():
 
 
 def test_the_test_set_is_drawn_in_chunks_of_one_stream():
-    tests = C.test_batches([0, 1], 7, "std", 3 * C.TEST_CHUNK)
+    tests = C.fresh_test_set([0, 1], 7, "std", 3 * C.TEST_CHUNK)
     assert len(tests) == 3 and tests[0][0].shape == (2, C.TEST_CHUNK, 7 + PREFIX, 1)
     first = seed_batches([0, 1], 2, C.TEST_CHUNK, 7)()
     np.testing.assert_array_equal(tests[0][0], first[0])
-    alone = C.test_batches([1], 7, "std", 3 * C.TEST_CHUNK)  # seed 1 sees the same test set alone
+    alone = C.fresh_test_set([1], 7, "std", 3 * C.TEST_CHUNK)  # seed 1 sees the same test set alone
     np.testing.assert_array_equal(alone[2][0][0], tests[2][0][1])
     with pytest.raises(ValueError, match="multiple"):
-        C.test_batches([0], 7, "std", 100)
+        C.fresh_test_set([0], 7, "std", 100)
 
 
 def test_logging_changes_no_training_and_logs_the_start_and_every_20_updates():
