@@ -171,17 +171,12 @@ def perturbed_table(records: Records) -> str:
 
 def saturation_table(rows: Sequence[dict[str, Any]]) -> str:
     """The tanh RNN at initialisation, per input scale: mean tanh'(z_t) and the share of units
-    with |h_t| > 0.9, on the noise steps and on the step that reads the crash."""
+    with |h_t| > 0.9 (in percent), on the noise steps and on the step that reads the crash."""
     body = [
-        [INPUTS[r["scale"]], f"{r['slope']:.2f}", f"{r['saturated']:.0%}", f"{r['slope_crash']:.2f}",
-         f"{r['saturated_crash']:.0%}"]
+        [INPUTS[r["scale"]], f"{r['slope']:.2f}", f"{100 * r['saturated']:.0f} %", f"{r['slope_crash']:.2f}",
+         f"{100 * r['saturated_crash']:.0f} %"]
         for r in rows
     ]  # fmt: skip
-    header = [
-        "input",
-        "noise steps: mean tanh′",
-        "units past ±0.9",
-        "crash step: mean tanh′",
-        "units past ±0.9",
-    ]
+    header = ["input", "noise steps: mean tanh′", "noise steps: units past ±0.9", "crash step: mean tanh′"]
+    header.append("crash step: units past ±0.9")
     return markdown_table(header, body)
