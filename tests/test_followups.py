@@ -161,7 +161,7 @@ def test_the_follow_up_tables_format_every_row():
     log = {"log_w_x_norm": [[1, 2, 3], [2, 3, 4]], "log_gate_mean": [[0.7] * 3, [0.8] * 3],
            "log_gate_max_unit": [[0.9] * 3, [0.95] * 3]}  # fmt: skip
     state = T.state_table(_records([{"scale": "raw", "b_f": 1.0, "L": 90, "accuracy": acc, **log}]))
-    assert "| raw (≈ 0.01) | 1 | 90 | 2.000 | 3.000 | 0.700 | 0.800 | 0.900 | 0.950 |" in state
+    assert "| raw (≈ 0.01) | 1 | 90 | 2 | 3 | 0.7 | 0.8 | 0.9 | 0.95 |" in state
     weights = {"attn_crash_init": [0.1] * 3, "attn_crash_trained": [0.9] * 3, "attn_none_trained": [0.01] * 3}
     att = T.attention_weight_table(_records([{"L": 95, "budget": 8192, "accuracy": acc, **weights}]))
     assert "| 95 | 8,192 | 0.100 | 0.900 | 0.0100 | 0.0100 | 2/3 |" in att

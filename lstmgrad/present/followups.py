@@ -122,8 +122,8 @@ def state_table(records: Records, B: int = 32) -> str:
         w, g, top = (np.asarray(r[f"log_{s}"]) for s in ("w_x_norm", "gate_mean", "gate_max_unit"))
         b_f = r["b_f"] if r["b_f"] == "chrono" else f"{r['b_f']:g}"
         rows.append(
-            [INPUTS[r["scale"]], b_f, str(r["L"])]
-            + [_median(a[i], ".3f") for a in (w, g, top) for i in (0, -1)]
+            [INPUTS[r.get("scale", "std")], b_f, str(r["L"])]
+            + [_median(a[i], ".3g") for a in (w, g, top) for i in (0, -1)]
         )
     header = ["input", "b_f", "lag L", "‖W_x‖ at start", "at end", "mean f at start", "at end"]
     header += ["largest unit's f at start", "at end"]
