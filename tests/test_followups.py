@@ -37,14 +37,14 @@ def test_the_gru_starts_with_its_update_gate_near_sigmoid_b_z():
 
 
 def test_the_test_set_is_drawn_in_chunks_of_one_stream():
-    tests = C.test_batches([0, 1], 7, "std", 3 * C.TEST_CHUNK)
+    tests = C.fresh_test_set([0, 1], 7, "std", 3 * C.TEST_CHUNK)
     assert len(tests) == 3 and tests[0][0].shape == (2, C.TEST_CHUNK, 7 + PREFIX, 1)
     first = seed_batches([0, 1], 2, C.TEST_CHUNK, 7)()
     np.testing.assert_array_equal(tests[0][0], first[0])
-    alone = C.test_batches([1], 7, "std", 3 * C.TEST_CHUNK)  # seed 1 sees the same test set alone
+    alone = C.fresh_test_set([1], 7, "std", 3 * C.TEST_CHUNK)  # seed 1 sees the same test set alone
     np.testing.assert_array_equal(alone[2][0][0], tests[2][0][1])
     with pytest.raises(ValueError, match="multiple"):
-        C.test_batches([0], 7, "std", 100)
+        C.fresh_test_set([0], 7, "std", 100)
 
 
 def test_logging_changes_no_training_and_logs_the_start_and_every_20_updates():
@@ -161,7 +161,7 @@ def test_the_follow_up_tables_format_every_row():
     log = {"log_w_x_norm": [[1, 2, 3], [2, 3, 4]], "log_gate_mean": [[0.7] * 3, [0.8] * 3],
            "log_gate_max_unit": [[0.9] * 3, [0.95] * 3]}  # fmt: skip
     state = T.state_table(_records([{"scale": "raw", "b_f": 1.0, "L": 90, "accuracy": acc, **log}]))
-    assert "| raw (≈ 0.01) | 1 | 90 | 2.000 | 3.000 | 0.700 | 0.800 | 0.900 | 0.950 |" in state
+    assert "| raw (≈ 0.01) | 1 | 90 | 2 | 3 | 0.7 | 0.8 | 0.9 | 0.95 |" in state
     weights = {"attn_crash_init": [0.1] * 3, "attn_crash_trained": [0.9] * 3, "attn_none_trained": [0.01] * 3}
     att = T.attention_weight_table(_records([{"L": 95, "budget": 8192, "accuracy": acc, **weights}]))
     assert "| 95 | 8,192 | 0.100 | 0.900 | 0.0100 | 0.0100 | 2/3 |" in att
@@ -187,3 +187,12 @@ def test_every_models_learning_rate_is_the_shared_pilots_choice():
 
     rates = F.chosen_rates(F.pilot_records())
     assert {kind: r["lr"] for kind, r in rates.items()} == E.LR
+
+
+def test_the_rnn_starts_unsaturated_except_where_it_reads_the_standardised_crash():
+    """The words of Experiments section 7 ("Does the RNN start saturated?")."""
+    rows = {r["scale"]: r for r in F.saturation_at_init(scales=("raw", "std"), L=20)}
+    assert rows["raw"]["saturated"] == rows["std"]["saturated"] == rows["raw"]["saturated_crash"] == 0.0
+    assert min(rows["raw"]["slope"], rows["std"]["slope"]) > 0.94  # "about 0.95 or more"
+    assert 0.2 <= rows["std"]["saturated_crash"] <= 0.35  # "about a quarter"
+    assert rows["std"]["slope_crash"] == pytest.approx(rows["std"]["slope"] / 2, abs=0.05)  # "halves"

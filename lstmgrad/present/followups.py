@@ -24,6 +24,7 @@ MODEL_NAMES = {
     "lstm_chrono": "LSTM, chrono",
     "lstm_b_f_5": "LSTM, b_f = 5",
     "rnn_orthogonal": "tanh RNN, orthogonal W_h",
+    "rnn_orthogonal_lr_0.01": "tanh RNN, orthogonal W_h, lr 0.01",
 }
 
 
@@ -121,8 +122,8 @@ def state_table(records: Records, B: int = 32) -> str:
         w, g, top = (np.asarray(r[f"log_{s}"]) for s in ("w_x_norm", "gate_mean", "gate_max_unit"))
         b_f = r["b_f"] if r["b_f"] == "chrono" else f"{r['b_f']:g}"
         rows.append(
-            [INPUTS[r["scale"]], b_f, str(r["L"])]
-            + [_median(a[i], ".3f") for a in (w, g, top) for i in (0, -1)]
+            [INPUTS[r.get("scale", "std")], b_f, str(r["L"])]
+            + [_median(a[i], ".3g") for a in (w, g, top) for i in (0, -1)]
         )
     header = ["input", "b_f", "lag L", "‖W_x‖ at start", "at end", "mean f at start", "at end"]
     header += ["largest unit's f at start", "at end"]
@@ -166,3 +167,16 @@ def perturbed_table(records: Records) -> str:
         "seeds that flip at 95 %",
     ]
     return with_provenance(markdown_table(header, rows), records)
+
+
+def saturation_table(rows: Sequence[dict[str, Any]]) -> str:
+    """The tanh RNN at initialisation, per input scale: mean tanh'(z_t) and the share of units
+    with |h_t| > 0.9 (in percent), on the noise steps and on the step that reads the crash."""
+    body = [
+        [INPUTS[r["scale"]], f"{r['slope']:.2f}", f"{100 * r['saturated']:.0f} %", f"{r['slope_crash']:.2f}",
+         f"{100 * r['saturated_crash']:.0f} %"]
+        for r in rows
+    ]  # fmt: skip
+    header = ["input", "noise steps: mean tanh′", "noise steps: units past ±0.9", "crash step: mean tanh′"]
+    header.append("crash step: units past ±0.9")
+    return markdown_table(header, body)

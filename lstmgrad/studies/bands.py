@@ -16,6 +16,7 @@ from typing import Any
 from lstmgrad.store import Cell, Experiment, load
 from lstmgrad.studies import beyond
 from lstmgrad.studies import experiments as E
+from lstmgrad.studies import followups as F
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,9 @@ class Count:
         return all(self.lo <= n <= self.hi for n in self.counts())
 
 
-def _rnn(init: str, clips: tuple[float, ...], L: int) -> tuple[Cell, ...]:  # standardised inputs
-    return tuple(E.main_cell("rnn", L, init=init, clip=c) for c in clips)
+def _rnn(init: str, clips: tuple[float, ...], L: int, scale: str = "std") -> tuple[Cell, ...]:
+    """The RNN control at learning rate 0.01 (`followups.RNN_CONTROL_01`): what its counts describe."""
+    return tuple(E.main_cell("rnn", L, init=init, clip=c, scale=scale, lr=F.RNN_CONTROL_LR) for c in clips)
 
 
 #: The per-seed counts the Experiments page states in words ("some", "most", "all but one").
@@ -210,12 +212,26 @@ COUNTS = (
         0.75,
     ),
     Count(
-        "orthogonal W_h: most seeds solve lag 50", E.RNN_CONTROL, _rnn("orthogonal", (1.0, 10.0), 50), 6, 10
+        "lr 0.01, orthogonal W_h: most seeds solve lag 50",
+        F.RNN_CONTROL_01,
+        _rnn("orthogonal", (1.0, 10.0), 50),
+        6,
+        10,
     ),
     Count(
-        "orthogonal W_h: a few seeds solve lag 90", E.RNN_CONTROL, _rnn("orthogonal", (1.0, 10.0), 90), 1, 4
+        "lr 0.01, orthogonal W_h: a few seeds solve lag 90",
+        F.RNN_CONTROL_01,
+        _rnn("orthogonal", (1.0, 10.0), 90),
+        1,
+        4,
     ),
-    Count("identity W_h: one seed solves lag 90", E.RNN_CONTROL, _rnn("identity", (1.0, 10.0), 90), 1, 1),
+    Count(
+        "lr 0.01, identity W_h: one seed solves lag 90",
+        F.RNN_CONTROL_01,
+        _rnn("identity", (1.0, 10.0), 90),
+        1,
+        1,
+    ),
     Count("standardised, b_f = 3: most seeds solve lag 50", E.BRIDGE, _bridge("std", (3.0,), (50,)), 6, 10),
     Count(
         "standardised, b_f = 3: about half the seeds solve lag 90",
@@ -256,9 +272,9 @@ COUNTS = (
         4,
     ),
     Count(
-        "raw returns: the orthogonal start solves lag 20 on most seeds",
-        E.RNN_CONTROL_RAW,
-        tuple(E.main_cell("rnn", 20, init="orthogonal", clip=c, scale="raw") for c in (1.0, 10.0)),
+        "lr 0.01, raw returns: the orthogonal start solves lag 20 on most seeds",
+        F.RNN_CONTROL_01,
+        _rnn("orthogonal", (1.0, 10.0), 20, scale="raw"),
         6,
         10,
     ),
@@ -301,12 +317,13 @@ def unsampled(cell: Cell) -> bool:
     # the forget-bias grid at lag 90 on raw returns and for b_f = 0 and 3: lag 50 tests the same claims
     if a["L"] == 90 and (a.get("scale") == "raw" or a.get("b_f") in (0.0, 3.0)):
         return True
-    # the learning-rate pilot beyond lag 20, and the follow-ups at lag 90 and beyond with the main
-    # budget (a recurrent seed over 95 to 505 steps, or attention over 505): lag 20 or 50 tests them
+    # the pilot beyond lag 20, and costly follow-ups from lag 90 on: lag 20 or 50 tests the same claims
     if list(a["seeds"]) == list(E.PILOT_SEEDS) and a["L"] > 20:
         return True
     if a["L"] >= 90 and (a.get("b_z") is not None or a.get("b_f") == -20.0):
         return True
+    if a["kind"] == "rnn" and a.get("lr") != E.LR["rnn"] and (a.get("scale") == "raw" or a["L"] >= 90):
+        return True  # the RNN control at its second rate: standardised, lags 20 and 50
     if a["L"] >= 200 and a.get("budget", 0) > 1024 and a["kind"] == "lstm" and a.get("b_f") != "chrono":
         return True
     # the recurrent models at lag 500 (T = 505): lags 90 and 200 test the same claim

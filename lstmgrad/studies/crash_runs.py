@@ -62,7 +62,7 @@ def crash_cell(
     ``budget`` sequences in batches of B, Adam at ``lr``, clipping at ``clip``.
 
     Returns lists with one entry per seed (JSON-able, for ``lstmgrad/results/``): test accuracy
-    on ``n_test`` fresh sequences (`test_batches`), sequences used, sequences to 95 %, the
+    on ``n_test`` fresh sequences (`fresh_test_set`), sequences used, sequences to 95 %, the
     largest gradient norm, the mean training loss of the last 16 updates, the gradient reaching
     the crash input before and after training, and what `_state` logs every 20 updates
     (``[check][seed]``). Attention adds its weight on the crash step (`attention_on_crash`).
@@ -83,7 +83,7 @@ def crash_cell(
     draw = _logged(kind, P, seed_batches(seeds, 0, B, L, scale), probe, log)
     run = fit(kind, P, draw, held_out, budget // B, lr, clip, stop_at=stop_at, desc=f"{kind} L={L}")
     log.append(_state(kind, P, probe))  # after the last update
-    tests = test_batches(seeds, L, scale, n_test)
+    tests = fresh_test_set(seeds, L, scale, n_test)
     out: dict[str, list[Any]] = {
         "accuracy": _floats(np.mean([accuracy(kind, P, t) for t in tests], axis=0)),
         "sequences": run.sequences,
@@ -113,7 +113,7 @@ TEST_CHUNK = 128
 LOG_EVERY = 20
 
 
-def test_batches(seeds: list[int], L: int, scale: str = "std", n_test: int = 4096) -> list[Any]:
+def fresh_test_set(seeds: list[int], L: int, scale: str = "std", n_test: int = 4096) -> list[Any]:
     """Each seed's ``n_test`` test sequences (stream 2), as ``n_test / TEST_CHUNK`` batches of
     (S, TEST_CHUNK, T, 1) inputs and (S, TEST_CHUNK) labels, so a long lag fits in memory."""
     if n_test <= 0 or n_test % TEST_CHUNK:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from lstmgrad.store import Cell, Experiment
-from lstmgrad.studies.crash_runs import crash_cell, test_batches
+from lstmgrad.studies.crash_runs import crash_cell, fresh_test_set
 from lstmgrad.studies.records import NotTrained, Records, load_cells
 from lstmgrad.studies.stats import log_summary
 from lstmgrad.train.params import init_params
@@ -174,9 +174,9 @@ EXPERIMENTS = (
 
 
 def chance(L: int, seeds: Sequence[int] = SEEDS, scale: str = "std", n_test: int = N_TEST) -> list[float]:
-    """Per seed: the majority share of its test set (`crash_runs.test_batches`), what always
+    """Per seed: the majority share of its test set (`crash_runs.fresh_test_set`), what always
     guessing the commoner label scores (the chance column of ``docs/experiments.md``, section 1)."""
-    share = np.mean([y.mean(axis=1) for _, y in test_batches(list(seeds), L, scale, n_test)], axis=0)
+    share = np.mean([y.mean(axis=1) for _, y in fresh_test_set(list(seeds), L, scale, n_test)], axis=0)
     return [float(c) for c in np.maximum(share, 1.0 - share)]
 
 

@@ -43,6 +43,9 @@ LONG_MODELS: dict[str, tuple[str, dict[str, Any]]] = {
     "lstm_b_f_5": ("lstm", {"b_f": 5.0}),
     "attention": ("attention", {"lr": beyond.ATTENTION_LR}),
     "rnn_orthogonal": ("rnn", {"init": "orthogonal"}),
+    # the RNN's pilot rate (0.03) comes from its uniform start; its orthogonal start, piloted at
+    # lag 90, solved more seeds at 0.01 (`experiments.LR_PILOT`), so the long row has both
+    "rnn_orthogonal_lr_0.01": ("rnn", {"init": "orthogonal", "lr": 1e-2}),
 }
 
 
@@ -135,7 +138,26 @@ MECHANISMS = Experiment(
     "the update-gate-bias GRU, the shut-forget-gate LSTM and the perturbed clipping reruns",
 )
 
-EXPERIMENTS = (LONG_LAGS, BUDGET_SWEEP_50, MORE_SEEDS, RNN_WIDE, MECHANISMS)
+#: The RNN control of section 3 at the learning rate it had before the pilot, 0.01, beside the
+#: pilot's 0.03 for the RNN (`experiments.LR`): the better starts may want the smaller rate (the
+#: orthogonal start did in the pilot). Thirty seeds with standardised inputs, ten with raw.
+RNN_CONTROL_LR = 1e-2
+_CONTROL_01 = tuple(
+    E.main_cell("rnn", L, init=init, clip=clip, scale=scale, lr=RNN_CONTROL_LR)
+    for scale in ("std", "raw")
+    for init, clip in E.RNN_BEST
+    for L in E.RNN_BEST_LAGS
+)
+RNN_CONTROL_01 = Experiment(
+    "rnn_control_lr_0.01",
+    _CONTROL_01 + _more([c for c in _CONTROL_01 if c.kwargs["scale"] == "std"]),
+    f"{len(E.SEEDS)} seeds per cell and {len(EXTRA_SEEDS)} more with standardised inputs, "
+    f"{E.MAIN['budget']:,} training sequences at most, learning rate {RNN_CONTROL_LR:g}",
+    "experiments.md",
+    "the RNN control at learning rate 0.01",
+)
+
+EXPERIMENTS = (LONG_LAGS, BUDGET_SWEEP_50, MORE_SEEDS, RNN_WIDE, MECHANISMS, RNN_CONTROL_01)
 
 # ------------------------------------------------------------------------------------- records
 
@@ -168,10 +190,27 @@ def seeds_records(cells: Sequence[tuple[dict[str, Any], Cell]]) -> Records:
 
 
 def thirty_records(table: str) -> Records:
-    """The cells of one `THIRTY` table with their thirty seeds: rows ``kind``, ``L`` and the
-    cell's own settings (``init``, ``clip``, ``scale``, ``b_f``, ``budget``)."""
+    """The cells of one `THIRTY` table (or "RNN control, lr 0.01": `RNN_CONTROL_01`'s standardised
+    cells) with their thirty seeds: rows ``kind``, ``L`` and the cell's own settings (``init``,
+    ``clip``, ``scale``, ``b_f``, ``lr``, ``budget``)."""
     names = ("kind", "L", "init", "clip", "scale", "b_f", "lr", "budget", "sigma_max")
-    return seeds_records([({k: c.kwargs[k] for k in names if k in c.kwargs}, c) for c in THIRTY[table]])
+    if table == "RNN control, lr 0.01":
+        cells: Sequence[Cell] = [c for c in _CONTROL_01 if c.kwargs["scale"] == "std"]
+    else:
+        cells = THIRTY[table]
+    return seeds_records([({k: c.kwargs[k] for k in names if k in c.kwargs}, c) for c in cells])
+
+
+def rnn_control_lr_records(
+    lrs: Sequence[float] = (RNN_CONTROL_LR, E.LR["rnn"]), seeds: Sequence[int] = E.SEEDS
+) -> Records:
+    """The RNN control of section 3 at each learning rate, seeds 0 to 9: rows ``lr``, ``scale``,
+    ``init``, ``clip``, ``L``."""
+    return load_cells(
+        [({"lr": lr, "scale": scale, "init": init, "clip": clip, "L": L},
+          E.main_cell("rnn", L, seeds, init=init, clip=clip, scale=scale, lr=lr))
+         for lr in lrs for scale in ("std", "raw") for init, clip in E.RNN_BEST for L in E.RNN_BEST_LAGS]
+    )  # fmt: skip
 
 
 def long_records(models: Sequence[str] = tuple(LONG_MODELS), lags: Sequence[int] = LONG) -> Records:
@@ -183,7 +222,7 @@ def long_records(models: Sequence[str] = tuple(LONG_MODELS), lags: Sequence[int]
 def wide_records(lags: Sequence[int] = E.LAGS) -> Records:
     """The tanh RNN at H = 16 and at H = 32, each lag, seeds 0 to 9: rows ``H``, ``L``."""
     return load_cells(
-        [({"H": H, "L": L}, E.main_cell("rnn", L, **({"H": H} if H != E.MAIN["H"] else {})))
+        [({"H": H, "L": L}, E.main_cell("rnn", L, H=H))
          for H in (E.MAIN["H"], WIDE_H) for L in lags]
     )  # fmt: skip
 
@@ -194,7 +233,7 @@ def gru_bias_records(
     """The GRU at each update-gate bias (None: the drawn biases, the main grid's) and lag: rows
     ``b_z``, ``L``."""
     return load_cells(
-        [({"b_z": b, "L": L}, E.main_cell("gru", L, **({} if b is None else {"b_z": b})))
+        [({"b_z": b, "L": L}, E.main_cell("gru", L, b_z=b))
          for b in b_zs for L in lags]
     )  # fmt: skip
 
@@ -202,7 +241,7 @@ def gru_bias_records(
 def shut_records(lags: Sequence[int] = MECH_LAGS) -> Records:
     """The LSTM with b_f = 1 (the main grid) and with its forget gate shut, per lag: rows ``b_f``, ``L``."""
     return load_cells(
-        [({"b_f": b, "L": L}, E.main_cell("lstm", L, **({} if b == 1.0 else {"b_f": b})))
+        [({"b_f": b, "L": L}, E.main_cell("lstm", L, b_f=b))
          for b in (1.0, SHUT) for L in lags]
     )  # fmt: skip
 
@@ -272,3 +311,30 @@ def attention_records() -> Records:
     ]
     cells += [({"L": L, "budget": E.MAIN["budget"]}, long_cell("attention", L)) for L in LONG]
     return load_cells(cells)
+
+
+def saturation_at_init(
+    scales: Sequence[str] = E.BRIDGE_SCALES, L: int = 20, seeds: Sequence[int] = E.SEEDS, n: int = 64
+) -> list[dict[str, Any]]:
+    """The tanh RNN of the main grid at initialisation (no training), fed each input scale: over
+    ``n`` probe sequences (stream 3), every step and unit, the mean of tanh'(z_t) = 1 - h_t^2 and
+    the share of units with |h_t| > 0.9 (tanh' < 0.19), at the crash step and elsewhere, pooled
+    over the seeds. Shown on ``docs/experiments.md`` (section 7)."""
+    from lstmgrad.models import readout
+    from lstmgrad.tasks.crash import PREFIX, seed_batches
+    from lstmgrad.train.params import init_params
+
+    seeds = list(seeds)
+    P = init_params("rnn", E.MAIN["H"], 1, seeds, T=L + PREFIX)
+    rows = []
+    for scale in scales:
+        X, y = seed_batches(seeds, 3, n, L, scale)()
+        h = readout.forward("rnn", P, X)[1].h  # (S, n, T, H)
+        crash = h[:, :, PREFIX - 1, :][y == 1.0]  # the step that reads a crash, crash sequences only
+        rest = np.delete(h, PREFIX - 1, axis=2)
+        row: dict[str, Any] = {"scale": scale, "L": L, "seeds": len(seeds)}
+        for name, a in (("", rest), ("_crash", crash)):
+            row["slope" + name] = float(np.mean(1 - a**2))
+            row["saturated" + name] = float(np.mean(np.abs(a) > 0.9))
+        rows.append(row)
+    return rows
