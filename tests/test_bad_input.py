@@ -327,3 +327,25 @@ def test_the_strict_build_names_an_unreadable_results_file(results, monkeypatch)
 def test_there_are_at_least_40_cases():
     total = len(CASES) + len(FILE_CASES) + len(RESULT_CASES)
     assert total >= 40, f"{total} bad-input cases"
+
+
+# ------------------------------------------------------------------------------ long sequences
+
+
+@pytest.mark.filterwarnings("ignore::lstmgrad.checks.UnderflowWarning")
+def test_a_long_decay_plot_thins_its_ticks_and_points():
+    """`decay_plot` once asked for one tick per step: at 10^6 steps it ran 495 s into a MemoryError.
+    Now it draws at most 1000 lags with about ten ticks, so its time and size are bounded."""
+    import re
+
+    T = 200_000
+    with time_limit(SECONDS):
+        svg = decay_plot(np.ones(T))
+    ticks = len(re.findall(r'<g id="xtick_\d+">', svg))
+    assert 3 <= ticks <= 12, f"{ticks} x ticks for T = {T}"
+    assert len(svg) < 150_000, f"the SVG is {len(svg):,} bytes for T = {T}"
+    assert f"k = 1 to {T:,} (drawn at 1,000 evenly spaced lags)" in svg, (
+        "the alt text says the plot is thinned"
+    )
+    short = decay_plot([100, 102, 105, 103, 108])
+    assert len(re.findall(r'<g id="xtick_\d+">', short)) == 5, "a short plot keeps a tick per step"
