@@ -36,7 +36,8 @@ def test_the_product_stays_far_below_one_on_any_W_h():
     assert max(max(factors(W_h)[1:]) for W_h in grid) < 0.12
     beyond_1 = [factors(W_h)[1:] for W_h in grid if W_h >= 1]
     for row, nxt in zip(beyond_1[:-1], beyond_1[1:], strict=True):
-        assert all(a > b for a, b in zip(row, nxt, strict=True))
+        rising = [(t, a, b) for t, (a, b) in enumerate(zip(row, nxt, strict=True), start=2) if not a > b]
+        assert not rising, f"local factors (t, at this W_h, at the next) that do not fall: {rising}"
 
 
 def test_table_rows_are_the_factors():
