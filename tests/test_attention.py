@@ -63,7 +63,7 @@ def test_attention_rows_are_distributions():
     params = init_attention(2, 4, seed=3)
     _, cache = attention_forward(params, np.ones((3, 7, 2)))
     np.testing.assert_allclose(cache["A"].sum(axis=-1), 1.0, rtol=0, atol=1e-12)
-    assert np.all(cache["A"] >= 0)
+    assert cache["A"].min() >= 0, f"a negative attention weight: {cache['A'].min()}"
 
 
 def test_positional_encoding_is_the_sinusoid():

@@ -327,3 +327,44 @@ def test_the_strict_build_names_an_unreadable_results_file(results, monkeypatch)
 def test_there_are_at_least_40_cases():
     total = len(CASES) + len(FILE_CASES) + len(RESULT_CASES)
     assert total >= 40, f"{total} bad-input cases"
+
+
+# ------------------------------------------------------------------------------ long sequences
+
+
+@pytest.mark.filterwarnings("ignore::lstmgrad.checks.UnderflowWarning")
+def test_a_long_decay_plot_thins_its_ticks_and_points():
+    """`decay_plot` once asked for one tick per step: at 10^6 steps it ran 495 s into a MemoryError.
+    Now it draws at most 1000 lags with about ten ticks, so its time and size are bounded."""
+    import re
+
+    T = 200_000
+    with time_limit(SECONDS):
+        svg = decay_plot(np.ones(T))
+    ticks = len(re.findall(r'<g id="xtick_\d+">', svg))
+    assert 3 <= ticks <= 12, f"{ticks} x ticks for T = {T}"
+    assert len(svg) < 150_000, f"the SVG is {len(svg):,} bytes for T = {T}"
+    assert f"k = 1 to {T:,} (drawn at 1,000 evenly spaced lags)" in svg, (
+        "the alt text says the plot is thinned"
+    )
+    short = decay_plot([100, 102, 105, 103, 108])
+    assert len(re.findall(r'<g id="xtick_\d+">', short)) == 5, "a short plot keeps a tick per step"
+
+
+def test_scalar_forward_is_the_plain_numpy_loop_bit_for_bit():
+    """`scalar_forward` does its sums in Python floats (fast enough for 10^6 steps); they are the
+    same IEEE operations as numpy's scalars, so every digit the pages print is unchanged."""
+    from lstmgrad.models.rnn import scalar_forward
+
+    gen = np.random.default_rng(7)
+    for trial in range(10):
+        x = gen.normal(size=2000) * 10 ** gen.uniform(-3, 3)
+        W_h, W_x, b, h_0 = (float(v) for v in gen.normal(size=4) * [2, 1, 1, 1])
+        z, h, h_prev = np.empty_like(x), np.empty_like(x), h_0
+        for t, x_t in enumerate(x):
+            z[t] = W_h * h_prev + W_x * x_t + b
+            h[t] = np.tanh(z[t])
+            h_prev = h[t]
+        trace = scalar_forward(x, W_h, W_x, b, h_0)
+        np.testing.assert_array_equal(trace.z, z, err_msg=f"trial {trial}: z_t")
+        np.testing.assert_array_equal(trace.h, h, err_msg=f"trial {trial}: h_t")

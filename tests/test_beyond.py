@@ -18,7 +18,9 @@ from lstmgrad.tasks.future import future_batch
 def test_future_labels_are_the_sign_k_steps_ahead():
     x, y, mask = future_batch(np.random.default_rng(0), 4, k=3, T=10)
     np.testing.assert_array_equal(y[:, :7], x[:, 3:, 0] > 0)
-    assert np.all(mask[:, :7] == 1) and np.all(mask[:, 7:] == 0) and np.all(y[:, 7:] == 0)
+    np.testing.assert_array_equal(mask[:, :7], 1, err_msg="mask on the labelled steps t + k < T")
+    np.testing.assert_array_equal(mask[:, 7:], 0, err_msg="mask on the last k steps")
+    np.testing.assert_array_equal(y[:, 7:], 0, err_msg="labels on the last k steps")
     with pytest.raises(ValueError, match="k must be"):
         future_batch(np.random.default_rng(0), 4, k=10, T=10)
 
@@ -97,4 +99,4 @@ def test_timing_table_has_a_positive_time_per_model_and_lag():
     table = timing_table(beyond.timing_rows(lags=(5,), calls=1))
     cells = table.splitlines()[2].strip("| ").split(" | ")
     assert cells[0] == "5" and len(cells) == 5
-    assert all(float(c) > 0 for c in cells[1:])
+    assert all(float(c) > 0 for c in cells[1:]), f"a timing that is not positive: {cells}"

@@ -26,15 +26,17 @@ def test_crash_sits_exactly_L_steps_before_the_end_and_only_when_labelled():
     assert x.shape == (400, T, 1) and y.shape == (400,)
     crash = x[:, :, 0] == -C.CRASH
     # a crash happens iff the label says so, and then exactly at t = T - L (index T - 1 - L)
-    assert np.array_equal(crash.any(axis=1), y == 1.0)
-    assert np.array_equal(crash[:, T - 1 - L], y == 1.0)
+    np.testing.assert_array_equal(crash.any(axis=1), y == 1.0, err_msg="a crash iff the label is 1")
+    np.testing.assert_array_equal(
+        crash[:, T - 1 - L], y == 1.0, err_msg=f"the crash at index T-1-L = {T - 1 - L}"
+    )
     assert 0.4 < y.mean() < 0.6
 
 
 def test_standardised_input_is_raw_divided_by_sigma():
     raw, y_raw = C.crash_batch(np.random.default_rng(1), 50, 5, "raw")
     std, y_std = C.crash_batch(np.random.default_rng(1), 50, 5, "std")
-    assert np.array_equal(y_raw, y_std)
+    np.testing.assert_array_equal(y_raw, y_std, err_msg="labels, raw against std")
     np.testing.assert_allclose(std, raw / C.SIGMA, rtol=1e-15)
     with pytest.raises(ValueError, match="scale"):
         C.crash_batch(np.random.default_rng(1), 5, 5, "percent")
@@ -48,7 +50,7 @@ def test_exploding_grid_at_zero_input_is_W_h_to_the_T():
     grid = X.exploding_grid()
     for k, T in enumerate(X.HEAT_T):
         np.testing.assert_allclose(grid[k, :, 0], X.HEAT_W_H**T, rtol=1e-12)
-    assert np.all(grid[:, 0, :] == 0.0)  # W_h = 0: no path back at all
+    np.testing.assert_array_equal(grid[:, 0, :], 0.0, err_msg="W_h = 0: no path back at all")
 
 
 def test_exploding_needs_an_unsaturated_input():
@@ -100,4 +102,5 @@ def test_a_band_reports_the_cell_and_seed_outside_it():
     assert problems and all(
         p.startswith("experiment main (experiments.md: the accuracy-by-lag") for p in problems
     )
-    assert all("cell kind=lstm, L=20," in p and ", seed " in p for p in problems)
+    unnamed = [p for p in problems if not ("cell kind=lstm, L=20," in p and ", seed " in p)]
+    assert not unnamed, f"problems that do not name the cell and seed: {unnamed}"

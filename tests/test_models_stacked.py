@@ -127,7 +127,7 @@ def test_a_seed_trains_the_same_alone_as_in_a_stack(kind):
     assert [c[1] for c in block.curve[: len(alone.curve)]] == [c[0] for c in alone.curve]
     assert block.sequences[1] == alone.sequences[0]
     for name in P_block:
-        assert np.array_equal(P_block[name][1], P_alone[name][0]), name
+        np.testing.assert_array_equal(P_block[name][1], P_alone[name][0], err_msg=f"seed 1's {name}")
 
 
 def test_float32_trains_like_float64():
@@ -142,7 +142,8 @@ def test_float32_trains_like_float64():
             return tuple(a.astype(dtype) for a in draw())
 
         run = fit("lstm", P, draw_as, seed_batches(seeds, 1, 64, 10)(), 10, 1e-2)
-        assert all(v.dtype == dtype for v in P.values())
+        wrong = {k: v.dtype for k, v in P.items() if v.dtype != dtype}
+        assert not wrong, f"trained in {np.dtype(dtype)}, but these ended in another dtype: {wrong}"
         out[dtype] = (run, P)
     np.testing.assert_allclose(out[np.float32][0].curve, out[np.float64][0].curve, rtol=1e-4)
     np.testing.assert_allclose(out[np.float32][1]["W_h"], out[np.float64][1]["W_h"], atol=1e-4)
@@ -154,20 +155,22 @@ def test_init_options():
     P = init_params("rnn", 6, 1, [0], sigma_max=1.5)
     assert np.linalg.norm(P["W_h"][0], 2) == pytest.approx(1.5, rel=1e-12)
     P = init_params("lstm", 4, 1, [0], b_f=3.0)
-    assert np.all(P["b"][0, 4:8] == 3.0)
+    np.testing.assert_array_equal(P["b"][0, 4:8], 3.0, err_msg="forget-gate bias rows H:2H")
     P = init_params("lstm", 4, 1, [0], b_f="chrono", T=50)
     b_f = P["b"][0, 4:8]
-    assert np.all((b_f >= 0) & (b_f <= np.log(49))) and np.array_equal(P["b"][0, :4], -b_f)
+    assert b_f.min() >= 0 and b_f.max() <= np.log(49), f"chrono b_f outside [0, log 49]: {b_f}"
+    np.testing.assert_array_equal(P["b"][0, :4], -b_f, err_msg="chrono: b_i = -b_f")
     # a stack draws each seed exactly as it is drawn alone
     for kind in readout.KINDS:
         stack, alone = init_params(kind, 4, 1, [3, 7]), init_params(kind, 4, 1, 7)
-        assert all(np.array_equal(stack[k][1], alone[k]) for k in alone), kind
+        differ = [k for k in alone if not np.array_equal(stack[k][1], alone[k])]
+        assert not differ, f"{kind}: seed 7 in a stack differs from seed 7 alone in {differ}"
 
 
 def test_crash_cell_reports_every_seed_and_honours_stop_at():
     out = crash_cell("lstm", 5, [0, 1], H=4, budget=640, stop_at=0.5)
     assert set(out) >= {"accuracy", "sequences", "to_95", "max_grad_norm", "final_loss", "grad_loss_init"}
-    assert all(len(v) == 2 for v in out.values())
+    assert {k: len(v) for k, v in out.items() if len(v) != 2} == {}, "entries not one per seed"
     assert out["sequences"] == [20 * 32, 20 * 32]  # stopped at the first check (every 20 updates)
     never = crash_cell("lstm", 5, [0, 1], H=4, budget=640, stop_at=2.0)
     assert never["sequences"] == [640, 640]

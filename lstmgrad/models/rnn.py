@@ -75,16 +75,16 @@ def scalar_forward(x: Any, W_h: float, W_x: float, b: float = 0.0, h_0: float = 
     x = as_sequence("sequence", x)
     W_h, W_x = as_float("W_h", W_h), as_float("W_x", W_x)
     b, h_0 = as_float("b", b), as_float("h_0", h_0)
-    z_list, h_list = [0.0] * len(x), [0.0] * len(x)
+    z = np.empty_like(x)
+    h = np.empty_like(x)
     h_prev, tanh = h_0, np.tanh
     # Python floats for the products and sums (the same IEEE double operations as numpy's
-    # scalars, half the overhead), numpy's tanh for h_t
+    # scalars, with less overhead), numpy's tanh for h_t
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
-        for t, x_t in enumerate(x.tolist()):
+        for t, x_t in enumerate(map(float, x)):
             z_t = W_h * h_prev + W_x * x_t + b
-            z_list[t] = z_t
-            h_list[t] = h_prev = float(tanh(z_t))
-    z, h = np.array(z_list), np.array(h_list)
+            z[t] = z_t
+            h[t] = h_prev = float(tanh(z_t))
     if not np.all(np.isfinite(z)):
         t = int(np.flatnonzero(~np.isfinite(z))[0]) + 1
         raise ValueError(

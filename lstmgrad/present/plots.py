@@ -12,9 +12,10 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
-from lstmgrad.models.rnn import sweep_rows
+from lstmgrad.checks import as_sequence
+from lstmgrad.models.rnn import MAX_RECORDS, sweep_rows
 from lstmgrad.present.figures import style, svg_text
 from lstmgrad.studies.article import SWEEP_W_HS, at_lags, chain_back, lstm_path_rows, sweep_peak, w_h_grid
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, repeated_sequence
@@ -42,12 +43,14 @@ def decay_plot(
     The data is `lstmgrad.studies.article.chain_back`'s (``docs/bptt.md``). A sequence of up to
     10^6 steps draws in bounded time: at most `POINTS` lags, and about ten ticks.
     """
-    c = chain_back(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0, reference=reference)
-    T = c.T
-    # a long chain is drawn at most POINTS lags (evenly spaced, both ends kept), with a tick per few
-    shown = np.unique(np.linspace(0, T - 1, min(T, POINTS)).round().astype(int))
-    back, chain, ref = (np.asarray(v)[shown] for v in (c.lags, c.chain, c.reference))
-    every = max(1, len(shown) // 20)
+    T = len(as_sequence("sequence", sequence))
+    if T > MAX_RECORDS:
+        raise ValueError(f"sequence has {T:,} steps; decay_plot draws at most {MAX_RECORDS:,}")
+    # a long chain is drawn at POINTS lags at most (evenly spaced, both ends kept)
+    lags = np.unique(np.linspace(1, T, min(T, POINTS)).round().astype(int)).tolist()
+    c = chain_back(sequence, W_h=W_h, W_x=W_x, b=b, h_0=h_0, reference=reference, lags=lags)
+    back, chain, ref = c.lags, c.chain, c.reference
+    every = max(1, len(lags) // 20)
     with style():
         fig, ax = _figure()
         label = rf"anchor RNN ($W_h$ = {W_h:g})"
@@ -59,10 +62,12 @@ def decay_plot(
         ax.set_ylabel(rf"$\partial h_{{{T}}} / \partial h_{{{T}-k}}$ (log scale)")
         if T <= 20:
             ax.set_xticks(back)
-        else:
+        else:  # about ten ticks on each axis, however long the chain (a minor tick per decade is slow)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
+            ax.yaxis.set_major_locator(LogLocator(numticks=8))
+            ax.yaxis.set_minor_locator(NullLocator())
         ax.legend(loc="lower left")
-    drawn = "" if len(shown) == T else f" (drawn at {len(shown):,} evenly spaced lags)"
+    drawn = "" if len(lags) == T else f" (drawn at {len(lags):,} evenly spaced lags)"
     alt = (
         f"Log-scale line chart: the gradient factor reaching k steps back, for k = 1 to {T:,}{drawn}. "
         f"The anchor RNN's product falls from {c.chain[0]:.3g} at k = 1 to {c.chain[-1]:.2g} at k = {T}; "
