@@ -53,6 +53,7 @@ def crash_cell(
     sigma_max: float | None = None,
     stop_at: float = 0.99,
     curve: bool = False,
+    dtype: str = "float64",
 ) -> dict[str, list[Any]]:
     """Train ``kind`` (rnn, lstm, gru or attention, width H) at lag L for every seed, at most
     ``budget`` sequences in batches of B, Adam at ``lr``, clipping at ``clip``.
@@ -61,10 +62,13 @@ def crash_cell(
     on 512 fresh sequences, sequences used, sequences to 95 %, the largest gradient norm, the
     mean training loss of the last 16 updates, and the gradient reaching the crash input before
     and after training. ``curve=True`` adds the training loss of every update, ``[step][seed]``.
+    ``dtype`` ("float64" or "float32") is the arithmetic the model trains and is measured in.
     """
+    if dtype not in ("float64", "float32"):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
     seeds = list(seeds)
     T = L + PREFIX
-    P0 = init_params(kind, H, 1, seeds, b_f=b_f, init=init, sigma_max=sigma_max, T=T)
+    P0 = init_params(kind, H, 1, seeds, b_f=b_f, init=init, sigma_max=sigma_max, T=T, dtype=np.dtype(dtype))
     P = {k: v.copy() for k, v in P0.items()}
     held_out = seed_batches(seeds, 1, 128, L, scale)()
     draw = seed_batches(seeds, 0, B, L, scale)
