@@ -21,6 +21,7 @@ against the committed seeds (``tests/test_reproduce.py``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import importlib
@@ -199,13 +200,10 @@ def _cpu() -> str:
 
 
 def keep_freed_memory() -> bool:
-    """Ask glibc's malloc to keep freed memory instead of returning it to the OS (False if no glibc).
-
-    Training frees and reallocates the same few-MB trace arrays every update; by default glibc
-    unmaps them, and numpy faults in fresh pages every time (over two million page faults for
-    one LSTM cell). This is ``GLIBC_TUNABLES=glibc.malloc.mmap_threshold=...:trim_threshold=...``
-    set from inside the worker; results are bit-identical (``tests/test_store.py``).
-    """
+    """Ask glibc's malloc to keep freed memory, not return it to the OS (False if not glibc): every
+    update frees and reallocates the same few-MB trace arrays, which glibc would unmap, so numpy
+    faults fresh pages in each time (millions per LSTM cell). ``GLIBC_TUNABLES``' mmap and trim
+    thresholds, set from inside the worker; bit-identical (``tests/test_training_speed.py``)."""
     import ctypes
 
     try:
@@ -219,11 +217,10 @@ def keep_freed_memory() -> bool:
 def _timed(cell: Cell) -> tuple[str, dict[str, list[Any]], float, float]:
     keep_freed_memory()  # in the worker process, before the cell allocates anything
     start = time.time()
-    out = cell.fn(**cell.kwargs)
-    return cell.key, out, start, time.time()
+    return cell.key, cell.fn(**cell.kwargs), start, time.time()  # left to right: the end after the cell
 
 
-#: Time per update and step of each model relative to the float64 RNN's (`bench/bench.py`).
+#: Time per update and step of each model relative to the float64 RNN's (from the committed cells).
 _COST = {"lstm": 8.0, "gru": 7.0, "bilstm": 16.0, "birnn": 2.0, "attention": 1.0, "rnn": 1.0}
 
 
@@ -239,8 +236,11 @@ def _expected_seconds(cell: Cell, before: dict[str, float]) -> float:
 
 def _committed_seconds() -> dict[str, float]:
     """Every committed cell's training time, by cell key (what orders the next run)."""
-    files = sorted(RESULTS.glob("*.json"))
-    return {c["key"]: float(c["seconds"]) for p in files for c in json.loads(p.read_text()).get("cells", [])}
+    found: dict[str, float] = {}
+    for path in sorted(RESULTS.glob("*.json")):
+        with contextlib.suppress(ValueError, KeyError, TypeError):  # a broken file just loses its times
+            found.update({c["key"]: float(c["seconds"]) for c in json.loads(path.read_text())["cells"]})
+    return found
 
 
 def run_cells(
