@@ -662,8 +662,9 @@ def _grid_notes(g: dict) -> list[str]:
     lines = [
         "",
         f"The grid: each of its {g['settings']} distinct settings (cell function, model, length, dtype) "
-        f"trained for {g['updates']} updates with no early stop under the old code (`{OLD}`, float64, "
-        "freed memory returned to the OS) and the new (its dtype, freed memory kept), alternating, "
+        f"trained for {g['updates']} updates (at lag 90; fewer at longer lags) with no early stop under "
+        f"the old code (`{OLD}`, float64, freed memory returned to the OS) and the new (its dtype, freed "
+        "memory kept), alternating, "
         "best of the rounds. The ratio per setting scales the committed time of each of its cells "
         f"(the old code's, from `lstmgrad/results/`); the wall time on {g['jobs']} workers is the "
         f"schedule `run_cells` runs (longest first, the next cell to the first free worker). Summed "

@@ -29,7 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 #: The commit whose grid the issue timed (the last retrain before the speed-ups).
 OLD = "d430e99"
-#: Updates per probe: enough that the per-update time dominates the cell's fixed costs.
+#: Updates per probe at lag 90 (fewer at longer lags, more at shorter: about the same time each),
+#: enough that the per-update time dominates the cell's fixed costs.
 UPDATES = 24
 
 _WORKER = r"""
@@ -69,7 +70,8 @@ def _probe(key: dict[str, Any], old: bool) -> dict[str, Any]:
     """A short run of the cell ``key`` (its JSON): ``UPDATES`` updates, no early stop; the old
     code has no dtype argument (it always trained in float64)."""
     kwargs = {k: v for k, v in key.items() if k != "fn"}
-    kwargs["budget"] = UPDATES * kwargs.get("B", 32)
+    T = kwargs.get("L", kwargs.get("k", 90)) + 5
+    kwargs["budget"] = max(4, min(4 * UPDATES, UPDATES * 95 // T)) * kwargs.get("B", 32)
     if key["fn"].endswith("crash_cell"):
         kwargs["stop_at"] = 2.0
     if old:
