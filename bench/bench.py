@@ -681,6 +681,8 @@ def _grid_notes(g: dict) -> list[str]:
     for name, row in g["per_model"].items():
         ratio = row["new_s"] / row["old_s"] if row["old_s"] else float("nan")
         lines.append(f"| {name} | {row['old_s']:.0f} s | {row['new_s']:.0f} s | {ratio:.2f} |")
+    if g.get("not_in_old"):
+        lines += ["", "Left out (the old code has no such setting): " + "; ".join(map(str, g["not_in_old"]))]
     return lines
 
 

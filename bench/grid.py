@@ -44,7 +44,11 @@ for line in sys.stdin:
     module, name = job["fn"].rsplit(".", 1)
     fn = getattr(importlib.import_module(module), name)
     start = time.perf_counter()
-    fn(**job["kwargs"])
+    try:
+        fn(**job["kwargs"])
+    except TypeError as e:  # a setting the old code does not have (a newer argument)
+        print(json.dumps({"error": str(e)}), flush=True)
+        continue
     print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
 """
 
@@ -90,11 +94,13 @@ class _Worker:
             env=env,
         )
 
-    def run(self, job: dict[str, Any]) -> float:
+    def run(self, job: dict[str, Any]) -> float | None:
+        """Seconds for ``job``; None if this side's code has no such setting."""
         assert self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
-        return float(json.loads(self.proc.stdout.readline())["seconds"])
+        answer = json.loads(self.proc.stdout.readline())
+        return None if "error" in answer else float(answer["seconds"])
 
     def close(self) -> None:
         assert self.proc.stdin
@@ -139,11 +145,14 @@ def bench_grid(jobs: int = 2, rounds: int = 2) -> dict[str, Any]:
             for _ in range(rounds):
                 for s, key in settings.items():
                     for side in ("old", "new"):
-                        times[s][side].append(workers[side].run(_probe(key, side == "old")))
+                        if (seconds := workers[side].run(_probe(key, side == "old"))) is not None:
+                            times[s][side].append(seconds)
         finally:
             for w in workers.values():
                 w.close()
-    ratio = {s: min(t["new"]) / min(t["old"]) for s, t in times.items()}
+    missing = [s for s, t in times.items() if not (t["old"] and t["new"])]
+    new_cells = [c for c in new_cells if _setting(json.loads(c.key)) not in missing]
+    ratio = {s: min(t["new"]) / min(t["old"]) for s, t in times.items() if s not in missing}
     setting_of = {c.key: _setting(json.loads(c.key)) for c in new_cells}
     new_seconds = {c.key: old_seconds[c.key] * ratio[setting_of[c.key]] for c in new_cells}
     per_model: dict[str, dict[str, float]] = {}
@@ -158,7 +167,8 @@ def bench_grid(jobs: int = 2, rounds: int = 2) -> dict[str, Any]:
     return {
         "cells": len(new_cells),
         "jobs": jobs,
-        "settings": len(settings),
+        "settings": len(settings) - len(missing),
+        "not_in_old": [list(s) for s in missing],
         "updates": UPDATES,
         "old_cell_s": sum(old_seconds.values()),
         "new_cell_s": sum(new_seconds.values()),
