@@ -21,6 +21,7 @@ against the committed seeds (``tests/test_reproduce.py``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import importlib
@@ -235,32 +236,88 @@ def _cpu() -> str:
     return platform.processor() or platform.machine()
 
 
-def _timed(cell: Cell) -> tuple[str, dict[str, list[Any]], float]:
-    start = time.perf_counter()
-    out = cell.fn(**cell.kwargs)
-    return cell.key, out, time.perf_counter() - start
+def keep_freed_memory() -> bool:
+    """Ask glibc's malloc to keep freed memory, not return it to the OS (False if not glibc): every
+    update frees and reallocates the same few-MB trace arrays, which glibc would unmap, so numpy
+    faults fresh pages in each time (millions per LSTM cell). ``GLIBC_TUNABLES``' mmap and trim
+    thresholds, set from inside the worker; bit-identical (``tests/test_training_speed.py``)."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    most = ctypes.c_int(2**31 - 1)
+    return bool(mallopt(-1, most)) and bool(mallopt(-3, most))  # M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
 
 
-def run_cells(cells: Iterable[Cell], jobs: int = -1, desc: str = "cells") -> dict[str, tuple[Any, float]]:
+def _timed(cell: Cell) -> tuple[str, dict[str, list[Any]], float, float]:
+    keep_freed_memory()  # in the worker process, before the cell allocates anything
+    start = time.time()
+    return cell.key, cell.fn(**cell.kwargs), start, time.time()  # left to right: the end after the cell
+
+
+#: Time per update and step of each model relative to the float64 RNN's (from the committed cells).
+_COST = {"lstm": 8.0, "gru": 7.0, "bilstm": 16.0, "birnn": 2.0, "attention": 1.0, "rnn": 1.0}
+
+
+def _expected_seconds(cell: Cell, before: dict[str, float]) -> float:
+    """``cell``'s time in the committed results, else budget x length x its model's `_COST`."""
+    if cell.key in before:
+        return before[cell.key]
+    a = cell.kwargs
+    cost = _COST.get(a.get("kind", a.get("model", "rnn")), 1.0)
+    cost *= 0.4 if a.get("dtype") == "float32" else 1.0
+    return 1e-5 * cost * (a.get("L", a.get("k", 1)) + 5) * a.get("budget", 8192)
+
+
+def _committed_seconds() -> dict[str, float]:
+    """Every committed cell's training time, by cell key (what orders the next run)."""
+    found: dict[str, float] = {}
+    for path in sorted(RESULTS.glob("*.json")):
+        with contextlib.suppress(ValueError, KeyError, TypeError):  # a broken file just loses its times
+            found.update({c["key"]: float(c["seconds"]) for c in json.loads(path.read_text())["cells"]})
+    return found
+
+
+def run_cells(
+    cells: Iterable[Cell],
+    jobs: int = -1,
+    desc: str = "cells",
+    spans: dict[str, tuple[float, float]] | None = None,
+) -> dict[str, tuple[Any, float]]:
     """Train every distinct cell, ``jobs`` at a time (joblib; -1 = every core), with a progress bar.
 
-    Returns ``{cell.key: (result, seconds)}``. Cells are independent, so the order does not
-    matter; the longest (by lag and budget) start first so the workers finish together.
+    Returns ``{cell.key: (result, seconds)}``; ``spans`` receives each cell's (start, end), in
+    seconds from the run's start. The longest cells (`_expected_seconds`) start first, and a
+    worker takes the next cell as soon as it is free (one cell per dispatch), so none idles while
+    cells remain. Each worker keeps its freed memory (`keep_freed_memory`).
     """
     from joblib import Parallel, delayed
     from tqdm import tqdm
 
     todo = list({c.key: c for c in cells}.values())
-    todo.sort(key=lambda c: -(c.kwargs.get("L", 1) + 5) * c.kwargs.get("budget", 8192))
-    tasks = Parallel(n_jobs=jobs, return_as="generator_unordered")(delayed(_timed)(c) for c in todo)
+    before = _committed_seconds()
+    todo.sort(key=lambda c: -_expected_seconds(c, before))
+    began = time.time()
+    parallel = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1)
+    tasks = parallel(delayed(_timed)(c) for c in todo)
     out: dict[str, tuple[Any, float]] = {}
-    for key, value, seconds in tqdm(tasks, total=len(todo), desc=desc, unit="cell", file=sys.stderr):
-        out[key] = (value, seconds)
+    for key, value, start, end in tqdm(tasks, total=len(todo), desc=desc, unit="cell", file=sys.stderr):
+        out[key] = (value, end - start)
+        (spans if spans is not None else {})[key] = (start - began, end - began)
     return out
 
 
-def write(exp: Experiment, done: dict[str, tuple[Any, float]], wall: float, jobs: int) -> Path:
-    """Write ``exp``'s results file from the trained cells in ``done``."""
+def write(
+    exp: Experiment,
+    done: dict[str, tuple[Any, float]],
+    wall: float,
+    jobs: int,
+    spans: dict[str, tuple[float, float]] | None = None,
+) -> Path:
+    """Write ``exp``'s results file from the trained cells in ``done``; with ``spans`` (`run_cells`),
+    the provenance adds its own wall time, from its first cell's start to its last cell's end."""
     import numpy
 
     record: dict[str, Any] = {
@@ -282,6 +339,9 @@ def write(exp: Experiment, done: dict[str, tuple[Any, float]], wall: float, jobs
             "jobs": jobs,
         },
     }
+    if spans:
+        ends = [spans[c.key] for c in exp.cells]
+        record["provenance"]["wall_seconds"] = round(max(e for _, e in ends) - min(s for s, _ in ends), 1)
     record["digest"] = _digest(record)
     exp.path.parent.mkdir(parents=True, exist_ok=True)
     tmp = exp.path.with_suffix(".json.tmp")
@@ -313,10 +373,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     start = time.perf_counter()
-    done = run_cells([c for e in chosen for c in e.cells], jobs=jobs, desc=", ".join(e.name for e in chosen))
+    spans: dict[str, tuple[float, float]] = {}
+    done = run_cells([c for e in chosen for c in e.cells], jobs, ", ".join(e.name for e in chosen), spans)
     wall = time.perf_counter() - start
     for exp in chosen:
-        print(f"wrote {_relative(write(exp, done, wall, jobs))}")
+        path = write(exp, done, wall, jobs, spans)
+        print(f"wrote {_relative(path)} ({provenance(exp)['wall_seconds']:.1f} s wall)")
     print(f"{len(done)} cells in {wall:.1f} s on {jobs} worker(s)")
     return 0
 

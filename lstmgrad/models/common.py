@@ -48,6 +48,15 @@ def initial_state(name: str, value: Any, shape: tuple[int, ...], dtype: Any) -> 
     return arr
 
 
+def time_major(T: int, S: tuple[int, ...], B: int, n: int, dtype: Any) -> np.ndarray:
+    """An empty (T, *S, B, n) array laid out seed-major in memory, (*S, T, B, n).
+
+    Step t is ``a[t]`` as usual; seed s's T*B rows are one contiguous block, so `weight_grads`
+    sums over steps and batch with a reshape (a view) instead of a copy of the whole array.
+    """
+    return np.moveaxis(np.empty(S + (T, B, n), dtype), len(S), 0)
+
+
 def input_projection(x: np.ndarray, W_x: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``W_x x_t + b`` for every step, written straight into time-major order (T, *S, B, rows).
 
@@ -84,16 +93,26 @@ def time_major_grad(dh: Any, S: tuple[int, ...], B: int, T: int, H: int, dtype: 
     return np.zeros(S + (B, H), dtype), np.moveaxis(dh, -2, 0)
 
 
-def weight_grads(dz: np.ndarray, h_tm: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, ...]:
+def step_rows(a: np.ndarray) -> np.ndarray:
+    """A time-major (T, *S, B, n) array as (*S, T*B, n): one row per step and sequence, per model.
+
+    A view for arrays from `time_major`; a copy otherwise.
+    """
+    return np.moveaxis(a, 0, -3).reshape(a.shape[1:-2] + (-1, a.shape[-1]))
+
+
+def weight_grads(dz: np.ndarray, h_tm: np.ndarray | None, x: np.ndarray | None) -> tuple[Any, ...]:
     """The shared weights' gradients: sums over steps and batch, one matmul each per model.
 
-    ``dz`` (T, *S, B, rows) is dL/d(pre-activation); returns dL/dW_x, dL/dW_h and dL/db.
+    ``dz`` (T, *S, B, rows) is dL/d(pre-activation); returns dL/dW_x (from the inputs ``x``,
+    (*S, B, T, D)), dL/dW_h (from the hidden states ``h_tm`` before each step) and dL/db;
+    None for the one whose input is None. No copy of ``dz`` or ``h_tm`` when both come from
+    `time_major`.
     """
-    T, S, (B, rows) = dz.shape[0], dz.shape[1:-2], dz.shape[-2:]
-    flat = np.moveaxis(dz, 0, -3).reshape(S + (T * B, rows))
-    h_prev = np.moveaxis(h_tm[:-1], 0, -3).reshape(S + (T * B, h_tm.shape[-1]))
-    x_tm = np.moveaxis(x, -2, -3).reshape(S + (T * B, x.shape[-1]))
-    return _T(flat) @ x_tm, _T(flat) @ h_prev, flat.sum(axis=-2)
+    flat = _T(step_rows(dz))  # (*S, rows, T*B)
+    dW_x = flat @ step_rows(np.moveaxis(x, -2, 0)) if x is not None else None
+    dW_h = flat @ step_rows(h_tm[:-1]) if h_tm is not None else None
+    return dW_x, dW_h, flat.sum(axis=-1)
 
 
 class Trace:

@@ -39,6 +39,7 @@ from lstmgrad.models.common import (
     input_projection,
     stack_axes,
     stacked_input,
+    time_major,
     time_major_grad,
     weight_grads,
 )
@@ -103,7 +104,7 @@ def forward(x: Any, W_x: Any, W_h: Any, b_x: Any, b_h: Any, h_0: Any = None) -> 
     check_shape("W_x", W_x, S + (3 * H, D), f"3H x D, with D = {D} from x of shape (B, T, D)")
     check_shape("b_x", b_x, S + (3 * H,), "3H, gates r, z, n stacked")
     check_shape("b_h", b_h, S + (3 * H,), "3H, gates r, z, n stacked")
-    h = np.empty((T + 1,) + S + (B, H), dtype)
+    h = time_major(T + 1, S, B, H, dtype)
     h[0] = initial_state("h_0", h_0, S + (B, H), dtype)
     rz, n_ = slice(0, 2 * H), slice(2 * H, 3 * H)
     # sigmoid(a) = (1 + tanh(a/2)) / 2: the r and z rows are halved so one tanh serves both
@@ -112,8 +113,7 @@ def forward(x: Any, W_x: Any, W_h: Any, b_x: Any, b_h: Any, h_0: Any = None) -> 
 
     # The input part W_x x_t + b_x for every step in one matmul, time-major (T, *S, B, 3H);
     # each step's block becomes that step's gates in place.
-    gates = input_projection(x, W_x, b_x)
-    gates *= scale
+    gates = input_projection(x, W_x * scale[:, None], b_x * scale)  # halving is exact
     W_hT = _T(W_h) * scale
     b_hs = (b_h * scale)[..., None, :]
     hn = np.empty((T,) + S + (B, H), dtype)
@@ -191,11 +191,11 @@ def backward(trace: GRUTrace, dh: Any) -> dict[str, np.ndarray]:
     H, dtype = trace.H, trace.h_tm.dtype
     S = trace.W_h.shape[:-2]
     dh_T, dh_tm = time_major_grad(dh, S, B, T, H, dtype)
-    dz_x = np.empty((T,) + S + (B, 3 * H), dtype)
-    dz_h = np.empty((T,) + S + (B, 3 * H), dtype)
+    dz_x = time_major(T, S, B, 3 * H, dtype)
+    dz_h = time_major(T, S, B, 3 * H, dtype)
     dh_0 = _back_through_time(trace, dh_T, dh_tm, dz_x, dz_h)
-    dW_x, _, db_x = weight_grads(dz_x, trace.h_tm, trace.x)
-    _, dW_h, db_h = weight_grads(dz_h, trace.h_tm, trace.x)
+    dW_x, _, db_x = weight_grads(dz_x, None, trace.x)
+    _, dW_h, db_h = weight_grads(dz_h, trace.h_tm, None)
     dx = np.moveaxis(dz_x @ trace.W_x, 0, -2)
     return {"W_x": dW_x, "W_h": dW_h, "b_x": db_x, "b_h": db_h, "x": dx, "h_0": dh_0}
 

@@ -39,6 +39,7 @@ from lstmgrad.models.common import (
     input_projection,
     stack_axes,
     stacked_input,
+    time_major,
     time_major_grad,
     weight_grads,
 )
@@ -156,14 +157,13 @@ def forward(x: Any, W_x: Any, W_h: Any, b: Any, h_0: Any = None, C_0: Any = None
     i, f, C_tilde, o = gate_slices(H).values()
     scale, offset = _gate_scale(H, dtype)
 
-    # W_x x_t + b for every step in one matmul, time-major (T, *S, B, 4H); each step's block
-    # becomes that step's gates in place. The rows of i, f, o are halved for the tanh form
-    # of the sigmoid.
-    gates = input_projection(x, W_x, b)
-    gates *= scale
+    # W_x x_t + b for every step at once, time-major (T, *S, B, 4H); each step's block
+    # becomes that step's gates in place. The rows of i, f, o are halved (exactly) for the
+    # tanh form of the sigmoid.
+    gates = input_projection(x, W_x * scale[:, None], b * scale)
     W_hT = _T(W_h) * scale
     C = np.empty((T + 1,) + S + (B, H), dtype)
-    h = np.empty((T + 1,) + S + (B, H), dtype)
+    h = time_major(T + 1, S, B, H, dtype)
     tanh_C = np.empty((T,) + S + (B, H), dtype)
     C[0] = initial_state("C_0", C_0, S + (B, H), dtype)
     h[0] = initial_state("h_0", h_0, S + (B, H), dtype)
@@ -244,7 +244,7 @@ def backward(trace: LSTMTrace, dh: Any, dC_T: Any = None) -> dict[str, np.ndarra
     S = trace.W_h.shape[:-2]
     dh_next, dh_tm = time_major_grad(dh, S, B, T, H, dtype)
     dC = initial_state("dC_T", dC_T, S + (B, H), dtype)
-    dz = np.empty((T,) + S + (B, 4 * H), dtype)
+    dz = time_major(T, S, B, 4 * H, dtype)
     dh_0, dC_0 = _back_through_time(trace, dh_next, dC, dh_tm, dz)
     # The weights are shared across steps: sum their per-step terms in one matmul each.
     dW_x, dW_h, db = weight_grads(dz, trace.h_tm, trace.x)

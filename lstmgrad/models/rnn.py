@@ -45,6 +45,7 @@ from lstmgrad.models.common import (
     input_projection,
     stack_axes,
     stacked_input,
+    time_major,
     time_major_grad,
     weight_grads,
 )
@@ -202,7 +203,7 @@ def forward(x: Any, W_x: Any, W_h: Any, b: Any, h_0: Any = None) -> RNNTrace:
     W_x, b = as_array("W_x", W_x, 2 + len(S), dtype), as_array("b", b, 1 + len(S), dtype)
     check_shape("W_x", W_x, S + (H, D), f"H x D, with H = {H} from W_h and D = {D} from x of shape (B, T, D)")
     check_shape("b", b, S + (H,), f"H = {H} from W_h")
-    h = np.empty((T + 1,) + S + (B, H), dtype)
+    h = time_major(T + 1, S, B, H, dtype)
     h[0] = initial_state("h_0", h_0, S + (B, H), dtype)
     z = input_projection(x, W_x, b)  # W_x x_t + b, (T, *S, B, H)
     W_hT = np.ascontiguousarray(_T(W_h))
@@ -226,7 +227,8 @@ def backward(trace: RNNTrace, dh: Any) -> dict[str, np.ndarray]:
     B, T, _ = trace.x.shape[-3:]
     S = trace.W_h.shape[:-2]
     dh_next, dh_tm = time_major_grad(dh, S, B, T, trace.W_h.shape[-1], trace.h_tm.dtype)
-    dz = 1.0 - trace.h_tm[1:] ** 2  # tanh'(z_t) for every step, overwritten by dL/dz_t below
+    dz = time_major(T, S, B, trace.W_h.shape[-1], trace.h_tm.dtype)
+    np.subtract(1.0, np.square(trace.h_tm[1:], out=dz), out=dz)  # tanh'(z_t), overwritten by dL/dz_t
     for t in range(T - 1, -1, -1):
         dh_t = dh_next + dh_tm[t] if dh_tm is not None else dh_next
         dz[t] *= dh_t  # back through tanh

@@ -57,6 +57,7 @@ def crash_cell(
     n_test: int = 4096,
     b_z: float | None = None,
     perturb: float = 0.0,
+    dtype: str = "float64",
 ) -> dict[str, list[Any]]:
     """Train ``kind`` (rnn, lstm, gru or attention, width H) at lag L for every seed, at most
     ``budget`` sequences in batches of B, Adam at ``lr``, clipping at ``clip``.
@@ -69,11 +70,16 @@ def crash_cell(
     ``curve=True`` adds the training loss of every update, ``[step][seed]``. ``b_z`` sets the
     GRU's update-gate bias; ``perturb`` > 0 multiplies every initial weight by
     ``1 + perturb * N(0, 1)`` (a rerun from a start that differs in its last digits).
+    ``dtype`` ("float64" or "float32") is the arithmetic the model trains and is measured in.
     """
+    if dtype not in ("float64", "float32"):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
     seeds = list(seeds)
     as_count("budget", budget, lo=as_count("B", B), why="the budget is in sequences: at least one batch of B")
     T = L + PREFIX
-    P0 = init_params(kind, H, 1, seeds, b_f=b_f, init=init, sigma_max=sigma_max, T=T, b_z=b_z)
+    P0 = init_params(
+        kind, H, 1, seeds, b_f=b_f, init=init, sigma_max=sigma_max, T=T, dtype=np.dtype(dtype), b_z=b_z
+    )
     if perturb:
         P0 = _perturbed(P0, seeds, perturb)
     P = {k: v.copy() for k, v in P0.items()}
