@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - depends on the install
 from torch import nn
 
 from lstmgrad.models.rnn import bptt_steps
-from lstmgrad.probe import ProbeError, probe
+from lstmgrad.probe import ProbeError, probe, probe_plot, probe_table
 from lstmgrad.studies.article import lstm_path_rows
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
@@ -161,11 +161,11 @@ def test_reverse_direction_is_the_forward_one_on_flipped_input():
 
 def test_table_and_plot():
     p = probe(anchor_lstm(), anchor_x(), last_h)
-    table = p.table(lags=[0, 4, 5])
+    table = probe_table(p, lags=[0, 4, 5])
     lines = table.splitlines()
     assert lines[0].startswith("| steps back k | t | ‖∂L/∂xₜ‖ | ‖∂L/∂hₜ‖ | cell path")
     assert [line.split("|")[1].strip() for line in lines[2:]] == ["0", "4", "5"]
-    svg = p.plot()
+    svg = probe_plot(p)
     assert svg.startswith("<svg") and "lstm.l0" in svg
 
 

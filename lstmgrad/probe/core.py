@@ -63,7 +63,9 @@ class State:
 
 @dataclass(frozen=True)
 class Probe:
-    """What `probe` measured: the loss, ‖∂L/∂x_t‖ for t = 1..T, and one `State` per layer and direction."""
+    """What `probe` measured: the loss, ‖∂L/∂x_t‖ for t = 1..T, and one `State` per layer and direction.
+
+    `lstmgrad.probe.probe_table` and `lstmgrad.probe.probe_plot` print it as the site does."""
 
     loss: float
     x: np.ndarray  # (T,)
@@ -72,18 +74,6 @@ class Probe:
     @property
     def T(self) -> int:
         return len(self.x)
-
-    def table(self, state: str | None = None, lags: Any = None) -> str:
-        """The site's table for one state (default: the first); see `lstmgrad.probe.report.probe_table`."""
-        from lstmgrad.probe.report import probe_table
-
-        return probe_table(self, state, lags)
-
-    def plot(self, state: str | None = None) -> str:
-        """A log-scale SVG of the table's columns against steps back; `lstmgrad.probe.report.probe_plot`."""
-        from lstmgrad.probe.report import probe_plot
-
-        return probe_plot(self, state)
 
 
 _KINDS = (nn.RNN, nn.LSTM, nn.GRU)
