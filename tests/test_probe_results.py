@@ -46,6 +46,20 @@ def test_claim_holds_on_every_committed_seed(claim):
     assert not problems, "\n".join(problems)
 
 
+def test_forget_bias_one_solves_lag_20_more_often_than_zero():
+    """The page's "it decides the outcome": a one-sided Fisher exact test on the committed seeds."""
+    runs = load(S.PROBE_RUNS)
+    a, b = (S.result("lstm", b_f, 20, runs)["accuracy"] for b_f in (1.0, 0.0))
+    solved = [sum(v >= 0.95 for v in acc) for acc in (a, b)]
+    assert S.fisher_greater(solved[0], len(a), solved[1], len(b)) < 0.01, solved
+
+
+def test_fisher_test_against_a_hand_count():
+    # 8 of 10 against 0 of 10: only the split 8-0 is as lopsided, C(10,8) C(10,0) / C(20,8) = 45 / 125970
+    assert S.fisher_greater(8, 10, 0, 10) == pytest.approx(45 / 125970, rel=1e-12)
+    assert S.fisher_greater(0, 10, 10, 10) == 1.0
+
+
 def test_the_page_snippets_run_without_torch():
     """The site builds without torch: the chapter's executed snippets load results only."""
     block = "import sys; sys.modules['torch'] = None\n"  # any `import torch` now raises ImportError

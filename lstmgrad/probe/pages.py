@@ -22,13 +22,27 @@ def _label(model: str, b_f: float | None) -> str:
 
 
 def _spread(values: Sequence[float]) -> str:
-    """The median and the range over the seeds, in powers of ten."""
+    """The median and, in brackets, the smallest and largest seed, in powers of ten."""
     v = np.asarray(values, dtype=float)
-    return f"{np.median(v):.1e} ({v.min():.0e} to {v.max():.0e})"
+    return f"{np.median(v):.1e} [{v.min():.0e}, {v.max():.0e}]"
+
+
+def _solved(accuracy: Sequence[float], at: float = 0.95) -> int:
+    return int(sum(a >= at for a in accuracy))
 
 
 def solved(accuracy: Sequence[float], at: float = 0.95) -> str:
-    return f"{sum(a >= at for a in accuracy)} of {len(accuracy)}"
+    return f"{_solved(accuracy, at)} of {len(accuracy)}"
+
+
+def _versus(a: tuple[str, float | None], b: tuple[str, float | None], L: int, runs: Runs) -> str:
+    """One line: seeds solved by ``a`` and ``b`` at lag L, and the one-sided Fisher exact test."""
+    ra, rb = S.result(*a, L, runs)["accuracy"], S.result(*b, L, runs)["accuracy"]
+    p = S.fisher_greater(_solved(ra), len(ra), _solved(rb), len(rb))
+    return (
+        f"Lag {L}: {_label(*a)} solved {solved(ra)} seeds, {_label(*b)} {solved(rb)}. If both solved "
+        f"it equally often, a split at least this lopsided has p = {p:.2g} (one-sided Fisher exact test)."
+    )
 
 
 def provenance_line() -> str:
@@ -60,7 +74,8 @@ def before_after_table(models: Sequence[tuple[str, float | None]] = (("lstm", 1.
                 ]
             )
     header = ["model", "lag", "reaches the crash, untrained", "after training", "seeds solved (≥ 95 %)"]
-    return markdown_table(header, rows) + "\n\n" + provenance_line()
+    test = _versus(models[0], models[1], 20, runs) if len(models) == 2 else ""
+    return markdown_table(header, rows) + "\n\n" + (test + "\n\n" if test else "") + provenance_line()
 
 
 def forget_bias_table() -> str:
@@ -89,7 +104,8 @@ def forget_bias_table() -> str:
         "share of ∂L/∂W_hh up to the crash (size)",
         "seeds solved (≥ 95 %)",
     ]
-    return markdown_table(header, rows) + "\n\n" + provenance_line()
+    test = _versus(("lstm", 1.0), ("lstm", 0.0), 20, runs)
+    return markdown_table(header, rows) + "\n\n" + test + "\n\n" + provenance_line()
 
 
 def curve_plot(L: int = 90) -> str:

@@ -76,6 +76,16 @@ def relative(r: dict[str, list[Any]], when: str) -> np.ndarray:
     return np.asarray(r[f"{when}_h_crash"]) / np.asarray(r[f"{when}_h_last"])
 
 
+def fisher_greater(a: int, n_a: int, b: int, n_b: int) -> float:
+    """One-sided Fisher exact test: the chance of ``a`` or more successes of ``n_a`` in the first
+    group, given ``a + b`` successes of ``n_a + n_b`` in all, if both groups succeed alike."""
+    from math import comb
+
+    k = a + b
+    total = comb(n_a + n_b, k)
+    return sum(comb(n_a, i) * comb(n_b, k - i) for i in range(a, min(n_a, k) + 1)) / total
+
+
 # --------------------------------------------------------------------------------------- claims
 
 
