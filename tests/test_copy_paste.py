@@ -14,10 +14,10 @@ for the local server that serves the built site, and with ``-c constraints.txt``
 matplotlib are the versions the pages were built with. The snippets then run in parallel.
 
 The PyTorch snippets (``snippets/torch/``: the twins beside three core snippets, and the probe
-chapter's) are not executed by the build, which needs no torch. After the plain runs, the same venv
-gets the probe page's ``pip install "lstmgrad[torch] @ ..."`` line, and each PyTorch snippet, copied
-from the page, must print what the page shows beside it: the numpy tab's Result for a twin, the
-Result tab (a golden copy, ``tests/goldens/torch/``) for the chapter's.
+chapter's) are not executed by the build, which needs no torch. In CI (``CI=true``), after the plain
+runs, the same venv gets the probe page's ``pip install "lstmgrad[torch] @ ..."`` line, and each
+PyTorch snippet, copied from the page, must print what the page shows beside it: the numpy tab's
+Result for a twin, the Result tab (a golden copy, ``tests/goldens/torch/``) for the chapter's.
 
 The declared floors (the lowest numpy, matplotlib and tqdm the wheel allows) get a venv of their
 own, in CI only (``CI=true`` or ``LSTMGRAD_FLOORS=1``: the install takes about a minute): every
@@ -346,7 +346,12 @@ def torch_blocks(site: Path) -> list[Block]:
 @pytest.fixture(scope="session")
 def torch_reader(built_site: Path, reader_venv: dict, reader_runs, site_url: str) -> dict:
     """The reader's venv after the plain runs (``reader_runs``), plus what the probe page's
-    ``[torch]`` install line adds, at the versions in constraints.txt (the CPU build of torch)."""
+    ``[torch]`` install line adds, at the versions in constraints.txt. CI only (``CI=true`` or
+    ``LSTMGRAD_TORCH_COPY_PASTE=1``): where the CPU wheel of torch is not on local disk, pip would
+    fetch torch from PyPI, a CUDA build of several GB; tests/test_twins.py checks the same outputs
+    locally with the torch of the test venv."""
+    if not (os.environ.get("CI") or os.environ.get("LSTMGRAD_TORCH_COPY_PASTE")):
+        pytest.skip("the [torch] venv runs in CI (CI=true) or with LSTMGRAD_TORCH_COPY_PASTE=1")
     soup = BeautifulSoup((built_site / "probe" / "index.html").read_text(encoding="utf-8"), "html.parser")
     lines = {
         line.strip()
@@ -462,10 +467,6 @@ def floor_venv(tmp_path_factory, reader_venv: dict, site_url: str) -> dict:
     return {"python": venv / "bin" / "python", "cwd": work, "env": env, "pins": pins}
 
 
-def _is_plot(block: Block) -> bool:
-    return block.result.find("svg") is not None
-
-
 def _with_plotdata(reader: dict, name: str) -> dict:
     data = Path(reader["cwd"]) / f"{name}.plotdata"
     env = dict(reader["env"], PYTHONPATH=str(PLOTDATA), LSTMGRAD_PLOT_DATA=str(data))
@@ -474,15 +475,15 @@ def _with_plotdata(reader: dict, name: str) -> dict:
 
 @pytest.fixture(scope="session")
 def floor_runs(built_site: Path, floor_venv: dict, reader_venv: dict, reader_runs):
-    """Every executed snippet in the floors venv; each plot also again at the pinned versions (the
-    reader's venv), both recording the data their figures draw."""
+    """Every executed snippet in the floors venv; each that saves a matplotlib figure also again at
+    the pinned versions (the reader's venv), both recording the data their figures draw."""
     blocks = site_blocks(built_site)
 
     def one(ib: tuple[int, Block]) -> tuple[Run, str, str]:
         i, block = ib
         floor = _with_plotdata(floor_venv, f"{i:02d}")
         run = _run(floor, block, i)
-        if not _is_plot(block):
+        if not floor["data"].exists():  # no matplotlib figure (text, tables, hand-drawn SVG diagrams)
             return run, "", ""
         pinned = _with_plotdata(reader_venv, f"pinned-{i:02d}")
         ref = _run(pinned, block, 200 + i)
@@ -502,7 +503,7 @@ def test_snippet_at_the_declared_floors_prints_what_the_page_shows(floor_runs, f
     the same alt text (matplotlib < 3.11.2 writes another viewBox and other ids for the same figure)."""
     block, run, floor_data, pinned_data = floor_runs[(page, snippet)]
     where = f"a venv at the floors ({', '.join(floor_venv['pins'])})"
-    if not _is_plot(block):
+    if not floor_data:  # no matplotlib figure: the page's output exactly
         _compare(block, run, page, snippet, where)
         return
     assert run.returncode == 0, f"{snippet} failed in {where}:\n{run.stderr[-4000:]}"

@@ -21,7 +21,7 @@ def _label(model: str, b_f: float | None) -> str:
     return "nn.RNN (tanh)" if model == "rnn" else f"nn.LSTM, b_f = {b_f:g}"
 
 
-def _spread(values: Sequence[float]) -> str:
+def _spread(values: Sequence[float] | np.ndarray) -> str:
     """The median and, in brackets, the smallest and largest seed, in powers of ten."""
     v = np.asarray(values, dtype=float)
     return f"{np.median(v):.1e} [{v.min():.0e}, {v.max():.0e}]"

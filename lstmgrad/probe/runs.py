@@ -35,12 +35,13 @@ def _model(model: str, H: int, b_f: float | None) -> Any:
 
         def __init__(self) -> None:
             super().__init__()
-            self.rnn = (nn.LSTM if model == "lstm" else nn.RNN)(1, H, batch_first=True)
-            self.out = nn.Linear(H, 1)
+            rnn: Any = (nn.LSTM if model == "lstm" else nn.RNN)(1, H, batch_first=True)
             if model == "lstm" and b_f is not None:
                 with torch.no_grad():  # torch's gate order i, f, g, o: rows H..2H are the forget gate's
-                    self.rnn.bias_ih_l0[H : 2 * H] = b_f
-                    self.rnn.bias_hh_l0[H : 2 * H] = 0.0
+                    rnn.bias_ih_l0[H : 2 * H] = b_f
+                    rnn.bias_hh_l0[H : 2 * H] = 0.0
+            self.rnn = rnn
+            self.out = nn.Linear(H, 1)
 
         def forward(self, x: Any) -> Any:
             h, _ = self.rnn(x)
