@@ -64,7 +64,7 @@ def _measure(net: Any, x: Any, y: Any, L: int) -> dict[str, Any]:
         "x_crash": float(p.x[crash - 1]),
         "h_crash": float(s.h[crash]),
         "h_last": float(s.h[T]),
-        "h_curve": [float(v) for v in s.h],
+        "h_curve": [float(f"{v:.6g}") for v in s.h],  # every step, k = 0..T: for the plot (6 digits)
         # the share of dL/dW_hh that comes from the steps up to and including the crash
         "w_hh_early": float(np.nansum(s.w_hh[1 : crash + 1])) if s.w_hh is not None else float("nan"),
     }

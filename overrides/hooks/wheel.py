@@ -37,7 +37,14 @@ from lstmgrad.cache import cache_dir, cache_enabled
 ROOT = Path(__file__).resolve().parent.parent.parent
 PACKAGE = ROOT / "lstmgrad"
 # Everything outside the package that the sdist and the wheel are made from.
-BUILD_INPUTS = ("pyproject.toml", "README.md", "MANIFEST.in", "LICENSE", "LICENSE-CONTENT", "CITATION.cff")
+BUILD_INPUTS = (
+    "pyproject.toml",
+    "README.md",
+    "MANIFEST.in",
+    "LICENSE",
+    "LICENSE-CONTENT",
+    "CITATION.cff",
+)
 _PLACEHOLDER = re.compile(r"\{\{\s*lstmgrad\.(\w+)\s*\}\}")
 _VERSION = re.compile(r'^__version__ = "([^"]+)"$', re.M)
 
