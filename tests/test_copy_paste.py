@@ -12,6 +12,18 @@ The venv is made once per session: ``python -m venv --without-pip``, then pip (t
 through ``--python``) runs the install line exactly as the page prints it, with only its host swapped
 for the local server that serves the built site, and with ``-c constraints.txt`` so numpy and
 matplotlib are the versions the pages were built with. The snippets then run in parallel.
+
+The PyTorch snippets (``snippets/torch/``: the twins beside three core snippets, and the probe
+chapter's) are not executed by the build, which needs no torch. In CI (``CI=true``), after the plain
+runs, the same venv gets the probe page's ``pip install "lstmgrad[torch] @ ..."`` line, and each
+PyTorch snippet, copied from the page, must print what the page shows beside it: the numpy tab's
+Result for a twin, the Result tab (a golden copy, ``tests/goldens/torch/``) for the chapter's.
+
+The declared floors (the lowest numpy, matplotlib and tqdm the wheel allows) get a venv of their
+own, in CI only (``CI=true`` or ``LSTMGRAD_FLOORS=1``: the install takes about a minute): every
+snippet must print the page's output there too, except that a plot is compared by the data it
+draws (``tests/plotdata/sitecustomize.py`` records every line, collection, patch, image and label
+as the figure is saved), because matplotlib before 3.11.2 writes other SVG for the same data.
 """
 
 from __future__ import annotations
@@ -42,6 +54,9 @@ SITE_URL = CONFIG["site_url"].rstrip("/") + "/"
 INSTALL = re.compile(r"^pip install (?P<url>\S+/(?P<wheel>lstmgrad-(?P<version>[^-]+)-py3-none-any\.whl))$")
 SNIPPET_TIMEOUT = 900  # seconds; a snippet that trains (instead of loading shipped results) is slow
 IGNORED_ATTRS = {"id", "href"}  # MkDocs and overrides/hooks/offline.py rewrite these in the page
+TORCH = "snippets/torch/"  # PyTorch snippets: shown, not executed by the build
+TORCH_INSTALL = re.compile(r'^pip install "lstmgrad\[torch\] @ (?P<url>\S+\.whl)"$')
+TORCH_FENCE = re.compile(r'^[ \t]*--8<-- "(?P<path>snippets/torch/[^"]+\.py)"$', re.M)
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,7 @@ def site_blocks(site: Path) -> list[Block]:
             labels = [label.get_text() for label in tabs.select(":scope > div.tabbed-labels > label")]
             panes = tabs.select(":scope > div.tabbed-content > div.tabbed-block")
             title = panes[0].select_one("span.filename") if panes else None
-            if labels != ["Source", "Result"] or title is None:
+            if labels != ["Source", "Result"] or title is None or title.get_text().startswith(TORCH):
                 continue
             code = panes[0].select_one("pre > code")
             assert code is not None, f"{page}: the Source tab of {title.get_text()} has no code"
@@ -283,7 +298,99 @@ def test_the_install_line_installs_the_wheel_the_site_ships(built_site, install_
 )
 def test_copied_snippet_prints_what_the_page_shows(reader_runs, page, snippet):
     block, run = reader_runs[(page, snippet)]
-    assert run.returncode == 0, f"{snippet} as shown on {page} failed in a fresh venv:\n{run.stderr[-4000:]}"
+    _compare(block, run, page, snippet, "a fresh venv")
+
+
+# ---------------------------------------------------------------- the PyTorch snippets
+
+
+def torch_snippets() -> list[tuple[str, str]]:
+    """(page, snippet path) for every PyTorch snippet a page in docs/ shows."""
+    return [
+        (html_page(str(page.relative_to(ROOT / "docs"))), m["path"])
+        for page in sorted((ROOT / "docs").rglob("*.md"))
+        for m in TORCH_FENCE.finditer(page.read_text())
+    ]
+
+
+def torch_blocks(site: Path) -> list[Block]:
+    """Every PyTorch snippet on the built site, with the Result its page shows beside it: the Result
+    tab of its own tab set (the probe chapter), or the numpy snippet's Result in the tab next to it."""
+    blocks = []
+    for html in sorted(site.rglob("*.html")):
+        page = html.relative_to(site).as_posix()
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for title in soup.select("span.filename"):
+            if not title.get_text().startswith(TORCH):
+                continue
+            outer = title.find_parent("div", class_="tabbed-set")
+            assert outer is not None, f"{page}: {title.get_text()} is not in a tab set"
+            labels = [label.get_text() for label in outer.select(":scope > div.tabbed-labels > label")]
+            panes = outer.select(":scope > div.tabbed-content > div.tabbed-block")
+            if "Result" in labels:
+                result = panes[labels.index("Result")]
+            else:
+                inner = [
+                    t
+                    for t in outer.select("div.tabbed-set")
+                    if [x.get_text() for x in t.select(":scope > div.tabbed-labels > label")]
+                    == ["Source", "Result"]
+                ]
+                assert len(inner) == 1, f"{page}: no numpy Result beside {title.get_text()}"
+                result = inner[0].select(":scope > div.tabbed-content > div.tabbed-block")[1]
+            code = title.find_parent("div", class_="highlight").select_one("pre > code")  # type: ignore[union-attr]
+            blocks.append(Block(page, title.get_text(), code.get_text(), result, ""))
+    return blocks
+
+
+@pytest.fixture(scope="session")
+def torch_reader(built_site: Path, reader_venv: dict, reader_runs, site_url: str) -> dict:
+    """The reader's venv after the plain runs (``reader_runs``), plus what the probe page's
+    ``[torch]`` install line adds, at the versions in constraints.txt. CI only (``CI=true`` or
+    ``LSTMGRAD_TORCH_COPY_PASTE=1``): where the CPU wheel of torch is not on local disk, pip would
+    fetch torch from PyPI, a CUDA build of several GB; tests/test_twins.py checks the same outputs
+    locally with the torch of the test venv."""
+    if not (os.environ.get("CI") or os.environ.get("LSTMGRAD_TORCH_COPY_PASTE")):
+        pytest.skip("the [torch] venv runs in CI (CI=true) or with LSTMGRAD_TORCH_COPY_PASTE=1")
+    soup = BeautifulSoup((built_site / "probe" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    lines = {
+        line.strip()
+        for code in soup.select("article code")
+        for line in code.get_text().splitlines()
+        if line.startswith('pip install "lstmgrad[torch]')
+    }
+    assert len(lines) == 1, f"the probe page should show one [torch] install line, found {sorted(lines)}"
+    line = TORCH_INSTALL.match(lines.pop())
+    assert line and line["url"].startswith(SITE_URL), f"unexpected [torch] install line: {line}"
+    argv = shlex.split(line[0].replace(line["url"], site_url + line["url"][len(SITE_URL) :]))
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(reader_venv["python"]), *argv[1:]]
+        + ["--no-compile", "--disable-pip-version-check", "-c", str(ROOT / "constraints.txt")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=reader_venv["cwd"],
+    )
+    assert proc.returncode == 0, f"the [torch] line failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    print(f"\n[torch] extra: installed in {time.monotonic() - started:.1f} s")
+    return reader_venv
+
+
+@pytest.fixture(scope="session")
+def torch_runs(built_site: Path, torch_reader: dict) -> dict[tuple[str, str], tuple[Block, Run]]:
+    blocks = torch_blocks(built_site)
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        runs = list(pool.map(lambda ib: _run(torch_reader, ib[1], 100 + ib[0]), enumerate(blocks)))
+    return {(b.page, b.title): (b, r) for b, r in zip(blocks, runs, strict=True)}
+
+
+def test_every_torch_snippet_on_the_site_is_checked(built_site):
+    assert sorted((b.page, b.title) for b in torch_blocks(built_site)) == sorted(torch_snippets())
+
+
+def _compare(block: Block, run: Run, page: str, snippet: str, where: str) -> None:
+    assert run.returncode == 0, f"{snippet} as shown on {page} failed in {where}:\n{run.stderr[-4000:]}"
     fresh = render(run.stdout, block.options)
     if tokens(fresh) != tokens(block.result):
         import difflib
@@ -297,5 +404,109 @@ def test_copied_snippet_prints_what_the_page_shows(reader_runs, page, snippet):
         )
         detail = "\n".join(list(diff)[:60]) or "(same text; the markup differs)"
         pytest.fail(
-            f"{snippet} on {page}: a reader's run prints something else than the page shows:\n{detail}"
+            f"{snippet} on {page}: a run in {where} prints something else than the page shows:\n{detail}"
         )
+
+
+@pytest.mark.parametrize(("page", "snippet"), torch_snippets(), ids=lambda v: v)
+def test_copied_torch_snippet_prints_what_the_page_shows(torch_runs, page, snippet):
+    block, run = torch_runs[(page, snippet)]
+    _compare(block, run, page, snippet, "a venv with the [torch] extra")
+
+
+# ---------------------------------------------------------------- the declared floors
+
+PLOTDATA = ROOT / "tests" / "plotdata"  # its sitecustomize.py records what each figure draws
+
+
+def floors() -> list[str]:
+    """``name==lowest`` for each dependency, from its ``>=`` bound in pyproject.toml (the wheel's)."""
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    found = [re.match(r"^([A-Za-z0-9_.-]+)\s*>=\s*([0-9][^,;\s]*)", d) for d in deps]
+    assert all(found), f"every dependency needs a >= floor: {deps}"
+    return [f"{m[1]}=={m[2]}" for m in found if m]
+
+
+@pytest.fixture(scope="session")
+def floor_venv(tmp_path_factory, reader_venv: dict, site_url: str) -> dict:
+    """A fresh venv with the site's wheel and the lowest numpy, matplotlib and tqdm it declares; the
+    other packages at constraints.txt's versions. CI only: the install takes about a minute."""
+    if not (os.environ.get("CI") or os.environ.get("LSTMGRAD_FLOORS")):
+        pytest.skip("the floors venv runs in CI (CI=true) or with LSTMGRAD_FLOORS=1")
+    home = tmp_path_factory.mktemp("floors")
+    venv = home / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    pins = floors()
+    names = {p.split("==")[0].lower() for p in pins}
+    others = [
+        line
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#") and re.split(r"[=<>]", line)[0].lower() not in names
+    ]
+    (home / "constraints.txt").write_text("\n".join(others) + "\n")
+    wheel = f"{site_url}{reader_venv['wheel']}"
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", wheel, *pins]
+        + ["--no-compile", "--disable-pip-version-check", "-c", str(home / "constraints.txt")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=home,
+    )
+    assert proc.returncode == 0, (
+        f"installing the floors {pins} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
+    print(f"\nfloors venv ({', '.join(pins)}): installed in {time.monotonic() - started:.1f} s")
+    work = home / "work"
+    work.mkdir()
+    env = dict(reader_venv["env"], PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.update(MPLCONFIGDIR=str(home / "mplconfig"), LSTMGRAD_CACHE_DIR=str(home / "cache"))
+    return {"python": venv / "bin" / "python", "cwd": work, "env": env, "pins": pins}
+
+
+def _with_plotdata(reader: dict, name: str) -> dict:
+    data = Path(reader["cwd"]) / f"{name}.plotdata"
+    env = dict(reader["env"], PYTHONPATH=str(PLOTDATA), LSTMGRAD_PLOT_DATA=str(data))
+    return dict(reader, env=env, data=data)
+
+
+@pytest.fixture(scope="session")
+def floor_runs(built_site: Path, floor_venv: dict, reader_venv: dict, reader_runs):
+    """Every executed snippet in the floors venv; each that saves a matplotlib figure also again at
+    the pinned versions (the reader's venv), both recording the data their figures draw."""
+    blocks = site_blocks(built_site)
+
+    def one(ib: tuple[int, Block]) -> tuple[Run, str, str]:
+        i, block = ib
+        floor = _with_plotdata(floor_venv, f"{i:02d}")
+        run = _run(floor, block, i)
+        if not floor["data"].exists():  # no matplotlib figure (text, tables, hand-drawn SVG diagrams)
+            return run, "", ""
+        pinned = _with_plotdata(reader_venv, f"pinned-{i:02d}")
+        ref = _run(pinned, block, 200 + i)
+        assert ref.returncode == 0, ref.stderr[-2000:]
+        return run, floor["data"].read_text(), pinned["data"].read_text()
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        runs = list(pool.map(one, enumerate(blocks)))
+    return {(b.page, b.title): (b, *r) for b, r in zip(blocks, runs, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("page", "snippet"), [(html_page(p), s) for p, s, _ in embedded_snippets()], ids=lambda v: v
+)
+def test_snippet_at_the_declared_floors_prints_what_the_page_shows(floor_runs, floor_venv, page, snippet):
+    """Text and tables: the same HTML as the page. Plots: the same data as at the pinned versions, and
+    the same alt text (matplotlib < 3.11.2 writes another viewBox and other ids for the same figure)."""
+    block, run, floor_data, pinned_data = floor_runs[(page, snippet)]
+    where = f"a venv at the floors ({', '.join(floor_venv['pins'])})"
+    if not floor_data:  # no matplotlib figure: the page's output exactly
+        _compare(block, run, page, snippet, where)
+        return
+    assert run.returncode == 0, f"{snippet} failed in {where}:\n{run.stderr[-4000:]}"
+    assert floor_data and floor_data == pinned_data, f"{snippet}: the plot draws other data in {where}"
+    fresh = render(run.stdout, block.options).find("svg")
+    assert fresh is not None and fresh.get("aria-label") == block.result.find("svg").get("aria-label")  # type: ignore[union-attr]

@@ -1,6 +1,8 @@
 """The package's layers, and the one direction its imports run:
 
-    base (checks, cache, store) -> models -> train -> tasks -> studies -> present -> cli
+    base (checks, cache, store) -> models -> train -> tasks -> studies -> present -> probe -> cli
+
+``probe`` (the PyTorch probe, an optional extra) may use everything below it; nothing below imports it.
 
 A module may import from its own layer and the layers before it, never after. Imports inside
 functions count too. Every module of the package belongs to a layer, and none is over 350 lines.
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "lstmgrad"
-LAYERS = ("base", "models", "train", "tasks", "studies", "present", "cli")
+LAYERS = ("base", "models", "train", "tasks", "studies", "present", "probe", "cli")
 BASE = {"lstmgrad", "lstmgrad.checks", "lstmgrad.cache", "lstmgrad.store"}
 TOP = {"lstmgrad.cli", "lstmgrad.__main__"}
 

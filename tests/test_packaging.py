@@ -78,6 +78,7 @@ def test_sdist_holds_what_a_build_needs_and_no_tests(dist):
     top = f"lstmgrad-{lstmgrad.__version__}/"
     names = {n.removeprefix(top) for n in tarfile.open(sdist).getnames()}
     assert {"pyproject.toml", "README.md", "lstmgrad/__init__.py", "lstmgrad/cli/__init__.py"} <= names
+    assert {"LICENSE", "LICENSE-CONTENT", "CITATION.cff"} <= names
     assert not [n for n in names if n.startswith(("tests/", "docs/", "snippets/", "site/"))]
 
 
@@ -96,3 +97,54 @@ def test_site_ships_the_wheel_of_this_code(built_site, dist):
     shipped = built_site / wheel.name
     assert shipped.is_file(), f"site/ does not ship {wheel.name}"
     assert shipped.read_bytes() == wheel.read_bytes(), "the site's wheel is not a build of this working tree"
+
+
+LICENCES = ("LICENSE", "LICENSE-CONTENT")
+
+
+def test_wheel_and_sdist_carry_both_licences(dist):
+    """MIT for the code (LICENSE), CC BY 4.0 for prose and figures (LICENSE-CONTENT): in the metadata
+    as License-Expression and License-File, and the files themselves in the wheel's dist-info."""
+    (wheel,) = dist.glob("*.whl")
+    info = f"lstmgrad-{lstmgrad.__version__}.dist-info/"
+    archive = zipfile.ZipFile(wheel)
+    metadata = archive.read(info + "METADATA").decode()
+    assert "License-Expression: MIT" in metadata.splitlines()
+    assert [line for line in metadata.splitlines() if line.startswith("License-File: ")] == [
+        f"License-File: {name}" for name in LICENCES
+    ]
+    for name in LICENCES:
+        assert archive.read(f"{info}licenses/{name}") == (ROOT / name).read_bytes()
+    assert "Project-URL: Citation, " in metadata and "CITATION.cff" in metadata
+    (sdist,) = dist.glob("*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        pkg_info = tar.extractfile(f"lstmgrad-{lstmgrad.__version__}/PKG-INFO").read().decode()  # type: ignore[union-attr]
+    assert [line for line in pkg_info.splitlines() if line.startswith("License-File: ")] == [
+        f"License-File: {name}" for name in LICENCES
+    ]
+
+
+def test_licences_and_citation_say_what_the_footer_says():
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+    content = (ROOT / "LICENSE-CONTENT").read_text()
+    assert "CC BY 4.0" in content and "https://creativecommons.org/licenses/by/4.0/" in content
+    cff = (ROOT / "CITATION.cff").read_text()
+    assert re.search(r"^cff-version: 1\.2\.0$", cff, re.M)
+    assert re.search(rf'^version: "{re.escape(lstmgrad.__version__)}"$', cff, re.M), "CITATION.cff's version"
+    assert "  - MIT" in cff and "  - CC-BY-4.0" in cff
+    readme = (ROOT / "README.md").read_text()
+    assert "CC BY 4.0" in readme and "MIT" in readme
+
+
+def test_every_page_footer_names_the_licences_and_a_citation(built_site):
+    from bs4 import BeautifulSoup
+
+    for html in [built_site / "index.html", built_site / "bptt" / "index.html"]:
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        licence = soup.select_one(".lstmgrad-licence")
+        cite = soup.select_one(".lstmgrad-cite")
+        assert licence is not None and "MIT" in licence.get_text() and "CC BY 4.0" in licence.get_text()
+        assert cite is not None, f"{html}: no cite-this-page line"
+        text = " ".join(cite.get_text().split())
+        assert f"version {lstmgrad.__version__}" in text and lstmgrad.code_digest() in text, text
+        assert "https://lstmgrad.github.io/lstmgrad/" in text

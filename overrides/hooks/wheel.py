@@ -4,7 +4,8 @@
   ``python -m build --no-isolation`` (an sdist first, then the wheel from the unpacked sdist, so
   nothing stale in ``build/`` can slip into it), and puts the version, the code digest
   (`lstmgrad.code_digest`, which ``lstmgrad --version`` prints too) and the install line in
-  ``config.extra.lstmgrad`` for the footer (``overrides/partials/copyright.html``).
+  ``config.extra.lstmgrad`` for the footer (``overrides/partials/copyright.html``), with the
+  addresses of the licence files and CITATION.cff it links.
 - ``on_page_markdown`` fills ``{{ lstmgrad.install }}``, ``{{ lstmgrad.version }}`` and
   ``{{ lstmgrad.digest }}`` in a page's Markdown, and fails the build on any other ``{{ lstmgrad.``.
 - ``on_post_build`` copies the wheel to the root of the built site, where the install line's URL
@@ -36,7 +37,14 @@ from lstmgrad.cache import cache_dir, cache_enabled
 ROOT = Path(__file__).resolve().parent.parent.parent
 PACKAGE = ROOT / "lstmgrad"
 # Everything outside the package that the sdist and the wheel are made from.
-BUILD_INPUTS = ("pyproject.toml", "README.md", "MANIFEST.in")
+BUILD_INPUTS = (
+    "pyproject.toml",
+    "README.md",
+    "MANIFEST.in",
+    "LICENSE",
+    "LICENSE-CONTENT",
+    "CITATION.cff",
+)
 _PLACEHOLDER = re.compile(r"\{\{\s*lstmgrad\.(\w+)\s*\}\}")
 _VERSION = re.compile(r'^__version__ = "([^"]+)"$', re.M)
 
@@ -107,12 +115,17 @@ def on_config(config):  # type: ignore[no-untyped-def]
     version = _version()
     wheel = _wheel(version)
     url = config.site_url.rstrip("/") + "/" + wheel.name
+    repo = (config.repo_url or "").rstrip("/")
     info = {
         "version": version,
         "digest": code_digest(),  # reads the files now, so `mkdocs serve` sees edits
         "wheel": wheel.name,
         "url": url,
         "install": f"pip install {url}",
+        # the footer's licences and "cite this page" line (overrides/partials/copyright.html)
+        "licence_url": f"{repo}/blob/main/LICENSE",
+        "content_licence_url": f"{repo}/blob/main/LICENSE-CONTENT",
+        "citation_url": f"{repo}/blob/main/CITATION.cff",
     }
     _state.update(info, path=wheel)
     config.extra["lstmgrad"] = info
