@@ -168,7 +168,9 @@ def _join(results: Sequence[dict[str, list[Any]]]) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for key in results[0]:
         parts = [r[key] for r in results]
-        if parts[0] and isinstance(parts[0][0], list):
+        if not isinstance(parts[0], list):  # a setting or a label, the same in every group
+            out[key] = parts[0]
+        elif parts[0] and isinstance(parts[0][0], list):
             if len({len(p) for p in parts}) == 1:
                 out[key] = [sum((p[i] for p in parts), []) for i in range(len(parts[0]))]
         else:
