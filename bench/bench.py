@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from grid import OLD, bench_grid, bench_grid_full  # noqa: E402  (bench/grid.py, beside this file)
 
+from lstmgrad.machine import keep_freed_memory  # noqa: E402
 from lstmgrad.models import gru, lstm, rnn, sweeps  # noqa: E402
-from lstmgrad.store import keep_freed_memory  # noqa: E402
 from lstmgrad.tasks.crash import PREFIX, seed_batches  # noqa: E402
 from lstmgrad.train.loop import fit  # noqa: E402
 from lstmgrad.train.params import GATES, init_params  # noqa: E402

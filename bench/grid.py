@@ -37,7 +37,7 @@ _WORKER = r"""
 import importlib, json, sys, time
 sys.path.insert(0, sys.argv[1])
 if sys.argv[2] == "new":
-    from lstmgrad.store import keep_freed_memory
+    from lstmgrad.machine import keep_freed_memory
     keep_freed_memory()
 for line in sys.stdin:
     job = json.loads(line)

@@ -1,12 +1,12 @@
-"""Digests of ``lstmgrad`` code that are never stale: the notebook cache and the trained results key on them.
+"""Digests of ``lstmgrad`` code that are never stale: the build caches and the trained results key on them.
 
 `import_closure` follows the ``import`` statements (including those inside functions) of
 a module, transitively, among ``lstmgrad.*`` and the module's own package, so a change to
 any module the code can reach changes the digest and a change to any other does not.
 
-- `file_digest` keys mkdocs-jupyter's notebook cache (``overrides/hooks/notebook_cache.py``),
-  kept under ``$LSTMGRAD_CACHE_DIR`` (default ``.cache/lstmgrad``); ``LSTMGRAD_NO_CACHE=1``
-  turns it off.
+- `source_digest` (`file_digest` for a file) keys the snippet and notebook caches
+  (``overrides/hooks/build_cache.py``, ``notebook_cache.py``), kept under ``$LSTMGRAD_CACHE_DIR``
+  (default ``.cache/lstmgrad``); ``LSTMGRAD_NO_CACHE=1`` turns them off.
 - `lstmgrad.store` records the digest of every module a trained result's cells reach.
 """
 
@@ -35,6 +35,17 @@ def cache_enabled() -> bool:
 
 def _module_file(name: str) -> Path | None:
     """The ``.py`` file of module ``name``, or None if it is not a source module."""
+    parts = name.split(".")
+    package_file = getattr(sys.modules.get("lstmgrad"), "__file__", None)
+    if parts[0] == "lstmgrad" and len(parts) > 1 and isinstance(package_file, str):
+        # Inside the imported lstmgrad package, a stat or two per name, found as the import system
+        # would (a package before a module); importlib would attempt a failed import for every
+        # `from module import attribute`.
+        base = os.path.join(os.path.dirname(package_file), *parts[1:])
+        for candidate in (os.path.join(base, "__init__.py"), base + ".py"):
+            if os.path.isfile(candidate):
+                return Path(candidate)
+        return None
     module = sys.modules.get(name)
     origin = getattr(module, "__file__", None)
     if origin is None:
@@ -79,9 +90,12 @@ def _imported_names_in(name: str, is_package: bool, source: bytes) -> frozenset[
 
 def import_closure(module_name: str) -> dict[str, Path]:
     """``module_name`` and the modules it reaches, among ``lstmgrad`` and its own package."""
-    tracked = {"lstmgrad", module_name.split(".")[0]}
+    return _closure([module_name], {"lstmgrad", module_name.split(".")[0]})
+
+
+def _closure(roots: list[str], tracked: set[str]) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    todo = [module_name]
+    todo = list(roots)
     while todo:
         name = todo.pop()
         if name in found:
@@ -101,17 +115,25 @@ def file_digest(path: str | Path) -> str:
     are followed as in `import_closure`. If the file does not parse as Python (cell
     magics), every ``lstmgrad`` module counts.
     """
-    path = Path(path)
-    h = hashlib.sha256(path.read_bytes())
+    return source_digest(Path(path).read_bytes())
+
+
+def source_digest(source: bytes) -> str:
+    """SHA-256 over ``source`` (a script, a notebook, a snippet's code), every ``lstmgrad``
+    module it reaches, the committed results if it reaches `lstmgrad.store` (trained tables
+    are read from them), and the library versions: what a cached output of ``source`` depends on.
+    """
+    h = hashlib.sha256(source)
     try:
-        roots = {n for n in _imported_names("__script__", path) if n.split(".")[0] == "lstmgrad"}
+        roots = {n for n in _imported_names_in("__script__", False, source) if n.split(".")[0] == "lstmgrad"}
     except SyntaxError:
         roots = {"lstmgrad"} | {f"lstmgrad.{p.stem}" for p in Path(__file__).parent.glob("*.py")}
-    closure: dict[str, Path] = {}
-    for root in roots:
-        closure.update(import_closure(root))
+    closure = _closure(sorted(roots), {"lstmgrad"})
     for name, module_path in sorted(closure.items()):
         h.update(name.encode() + b"\0" + module_path.read_bytes() + b"\0")
+    if "lstmgrad.store" in closure:
+        for result in sorted((Path(__file__).parent / "results").glob("*.json")):
+            h.update(result.name.encode() + b"\0" + result.read_bytes() + b"\0")
     h.update(_environment().encode())
     return h.hexdigest()
 

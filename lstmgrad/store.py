@@ -8,14 +8,14 @@ not train. ``make experiments`` (``python -m lstmgrad.store``) trains every cell
 - ``cells``: each cell's function, its arguments (the seeds and the budget among them)
   and its result, one entry per seed;
 - ``code``: the SHA-256 of every ``lstmgrad`` module the cells' functions reach;
-- ``provenance``: numpy, the BLAS library and its kernel, the CPU, the date, the wall time;
+- ``provenance``: numpy, the BLAS library and its kernel, the CPU (`lstmgrad.machine`), the
+  date, the wall time;
 - ``digest``: the SHA-256 of all of the above, so a file edited by hand is caught.
 
 `load` refuses a result whose code digest no longer matches the code on disk, naming the
-file, the modules that changed and the command that regenerates it. Tables and plots read
-the results through `load`, so two builds of one commit publish the same pages anywhere.
-The tests retrain a sample of every experiment on the machine they run on and check it
-against the committed seeds (``tests/test_reproduce.py``).
+file, the modules that changed and the command that regenerates it. Tables and plots read the
+results through `load`, so two builds of one commit publish the same pages anywhere. The tests
+retrain a sample of every experiment here and check it against the committed seeds.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from lstmgrad.cache import import_closure
+from lstmgrad.machine import blas, cpu, keep_freed_memory
 
 #: Where results live: inside the package, so an installed lstmgrad loads what the pages show.
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -142,9 +143,8 @@ def _record(exp: Experiment) -> dict[str, Any]:
         and all(isinstance(record.get(k), dict) for k in ("code", "provenance"))
     ):
         got = "a results file" if isinstance(record, dict) else f"a JSON {type(record).__name__}"
-        raise StaleResult(
-            f"{where} cannot be read: it holds {got} without cells (key, result), code, provenance: {again}"
-        )
+        why = f"it holds {got} without cells (key, result), code, provenance"
+        raise StaleResult(f"{where} cannot be read: {why}: {again}")
     return record
 
 
@@ -212,43 +212,6 @@ def all_experiments() -> dict[str, Experiment]:
         for exp in importlib.import_module(module).EXPERIMENTS:
             found[exp.name] = exp
     return found
-
-
-def _blas() -> str:
-    try:
-        from threadpoolctl import threadpool_info
-
-        for lib in threadpool_info():
-            if lib.get("user_api") == "blas":
-                return f"{lib['internal_api']} {lib['version']} ({lib.get('architecture')} kernel)"
-    except ImportError:
-        pass
-    return "BLAS unknown (install threadpoolctl)"
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def keep_freed_memory() -> bool:
-    """Ask glibc's malloc to keep freed memory, not return it to the OS (False if not glibc): every
-    update frees and reallocates the same few-MB trace arrays, which glibc would unmap, so numpy
-    faults fresh pages in each time (millions per LSTM cell). ``GLIBC_TUNABLES``' mmap and trim
-    thresholds, set from inside the worker; bit-identical (``tests/test_training_speed.py``)."""
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return False
-    most = ctypes.c_int(2**31 - 1)
-    return bool(mallopt(-1, most)) and bool(mallopt(-3, most))  # M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
 
 
 def _timed(cell: Cell) -> tuple[str, dict[str, list[Any]], float, float]:
@@ -331,8 +294,8 @@ def write(
         "provenance": {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "numpy": numpy.__version__,
-            "blas": _blas(),
-            "cpu": _cpu(),
+            "blas": blas(),
+            "cpu": cpu(),
             "python": platform.python_version(),
             "cell_seconds": round(sum(done[c.key][1] for c in exp.cells), 1),
             "run_wall_seconds": round(wall, 1),

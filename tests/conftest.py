@@ -30,14 +30,44 @@ def mkdocs_build(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.C
     )
 
 
+_BUILD = pytest.StashKey[tuple[subprocess.Popen[str], Path, Path]]()
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m have deselected what will not run
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Start the strict build of the site in the background, and run the tests that need it last.
+
+    The build is one process on one core; the tests that need no site (gradient checks, the
+    snippets' golden copies, the retrained sample, the CLI) run meanwhile on the other.
+    """
+    items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))  # stable
+    if not any("built_site" in getattr(item, "fixturenames", ()) for item in items):
+        return
+    work = Path(tempfile.mkdtemp(prefix="lstmgrad-site-"))
+    log = work / "build.log"
+    with open(log, "w") as stderr:
+        proc = subprocess.Popen(
+            [*MKDOCS, "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(work / "site")],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            text=True,
+        )
+    config.stash[_BUILD] = (proc, work / "site", log)
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole site, built once per test session with ``--strict`` and no cache."""
-    site = tmp_path_factory.mktemp("site")
-    proc = mkdocs_build(ROOT / "mkdocs.yml", site)
-    assert proc.returncode == 0, f"strict build failed:\n{proc.stderr[-6000:]}"
+def built_site(pytestconfig: pytest.Config) -> Path:
+    """The whole site, built once per test session with ``--strict`` and an empty cache (started
+    in the background when the session began)."""
+    proc, site, log = pytestconfig.stash[_BUILD]
+    proc.wait(timeout=1200)
+    stderr = log.read_text()
+    assert proc.returncode == 0, f"strict build failed:\n{stderr[-6000:]}"
     # MkDocs' own log lines; the notebook kernel's "[IPKernelApp] WARNING | ...TCP" note is not one.
-    assert not re.search(r"^WARNING\b", proc.stderr, re.M), f"strict build printed warnings:\n{proc.stderr}"
+    assert not re.search(r"^WARNING\b", stderr, re.M), f"strict build printed warnings:\n{stderr}"
     return site
 
 
@@ -77,3 +107,11 @@ def site_visits(built_site: Path, site_url: str, browser):
         name = path.strip("/").replace("/", "__") or "index"
         visits[path] = visit(browser, site_url, path, screenshot=shots / f"{name}.png")
     return visits
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop a background build that no test waited for (a run cut short by -x or ^C)."""
+    started = session.config.stash.get(_BUILD, None)
+    if started is not None and started[0].poll() is None:
+        started[0].kill()
+        started[0].wait()

@@ -1,6 +1,6 @@
 """The package's layers, and the one direction its imports run:
 
-    base (checks, cache, store) -> models -> train -> tasks -> studies -> present -> probe -> cli
+    base (checks, cache, machine, store) -> models -> train -> tasks -> studies -> present -> probe -> cli
 
 ``probe`` (the PyTorch probe, an optional extra) may use everything below it; nothing below imports it.
 
@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "lstmgrad"
 LAYERS = ("base", "models", "train", "tasks", "studies", "present", "probe", "cli")
-BASE = {"lstmgrad", "lstmgrad.checks", "lstmgrad.cache", "lstmgrad.store"}
+BASE = {"lstmgrad", "lstmgrad.checks", "lstmgrad.cache", "lstmgrad.machine", "lstmgrad.store"}
 TOP = {"lstmgrad.cli", "lstmgrad.__main__"}
 
 

@@ -16,15 +16,15 @@ from lstmgrad.studies.crash_runs import crash_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: One small crash cell whose trace arrays (T = 25, 3 seeds, batch 32, 4H = 64: 1.2 MB) are above
-#: glibc's default mmap threshold (128 kB), so the allocator setting changes where they live.
+#: A short crash cell at the grid's size (T = 95, 5 seeds, batch 32, 4H = 64: trace arrays of 7.8 MB),
+#: its test set one chunk so training dominates: big enough that glibc maps its arrays afresh.
 _RUN = """
 import json, resource, sys
-from lstmgrad.store import keep_freed_memory
-from lstmgrad.studies.crash_runs import crash_cell
+from lstmgrad.machine import keep_freed_memory
+from lstmgrad.studies.crash_runs import TEST_CHUNK, crash_cell
 kept = keep_freed_memory() if sys.argv[1] == "keep" else None
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-out = crash_cell("{kind}", 20, [0, 1, 2], budget=32 * 12, stop_at=2.0, curve=True)
+out = crash_cell("{kind}", 90, [0, 1, 2, 3, 4], budget=32 * 4, stop_at=2.0, curve=True, n_test=TEST_CHUNK)
 faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 print(json.dumps({{"kept": kept, "faults": faults, "out": out}}))
 """
