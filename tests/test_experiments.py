@@ -96,8 +96,9 @@ def test_bands_table_says_every_band_holds():
 
 
 def test_a_band_reports_the_cell_and_seed_outside_it():
-    band = bands.BANDS[1]  # the LSTM solves lag 20
-    tight = bands.Band(band.claim, band.experiment, band.cells, 0.999, 1.0)
+    band = bands.BANDS[1]  # the LSTM and the GRU solve lag 20: its LSTM cell
+    cells = tuple(c for c in band.cells if c.kwargs["kind"] == "lstm")
+    tight = bands.Band(band.claim, band.experiment, cells, 0.999, 1.0)
     problems = bands.outside(tight)
     assert problems and all(
         p.startswith("experiment main (experiments.md: the accuracy-by-lag") for p in problems

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from lstmgrad.present.experiments import INPUTS, NAMES, solved, with_provenance
+from lstmgrad.present.experiments import INPUTS, NAMES, count, solved, with_provenance
 from lstmgrad.present.markdown import markdown_table
 from lstmgrad.studies.records import Records
 
@@ -29,7 +29,8 @@ MODEL_NAMES = {
 
 
 def _count(values: Sequence[float], at: float = 0.95) -> str:
-    return f"{sum(a >= at for a in values)}/{len(values)}"
+    """Seeds at ``at`` or above, "k/n", with the count's 95 % Wilson interval."""
+    return count(sum(a >= at for a in values), len(values))
 
 
 def _median(values: Sequence[float], fmt: str) -> str:

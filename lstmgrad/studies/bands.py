@@ -52,11 +52,11 @@ def _future(models: tuple[str, ...], ks: tuple[int, ...]) -> tuple[Cell, ...]:
 ALL = E.MODELS
 BANDS = (
     Band("every model solves lags 2 to 10", E.MAIN_RUNS, _main(ALL, (2, 5, 10)), 0.95, 1.0),
-    Band("the LSTM solves lag 20", E.MAIN_RUNS, _main(("lstm",), (20,)), 0.95, 1.0),
+    Band("the LSTM and the GRU solve lag 20", E.MAIN_RUNS, _main(("lstm", "gru"), (20,)), 0.95, 1.0),
     Band(
-        "the LSTM (b_f = 1) and the GRU stay below 95 % at lags 50 and 90",
+        "the LSTM (b_f = 1) stays below 95 % at lags 50 and 90, the GRU at lag 90",
         E.MAIN_RUNS,
-        _main(("lstm", "gru"), (50, 90)),
+        _main(("lstm",), (50, 90)) + _main(("gru",), (90,)),
         0.40,
         0.95,
     ),
@@ -107,7 +107,7 @@ BANDS = (
         "the RNN and the LSTM (b_f = 1) stay below 95 % from lag 90 on",
         beyond.CRASH_COMPARISON,
         _crash("rnn", (90, 200, 500)) + _crash("lstm", (90, 200, 500)),
-        0.40,
+        0.0,  # "below 95 %": a seed that learned and then flipped its answer ends below chance
         0.95,
     ),
     Band(
@@ -197,20 +197,13 @@ def _rnn(init: str, clips: tuple[float, ...], L: int, scale: str = "std") -> tup
 #: The per-seed counts the Experiments page states in words ("some", "most", "all but one").
 COUNTS = (
     Count(
-        "lag 20: the tanh RNN and the GRU solve some seeds, not all",
+        "lag 20: the tanh RNN solves some seeds, not all",
         E.MAIN_RUNS,
-        _main(("rnn", "gru"), (20,)),
+        _main(("rnn",), (20,)),
         1,
         9,
     ),
-    Count(
-        "the tanh RNN's best seeds keep some signal at lags 50 and 90",
-        E.MAIN_RUNS,
-        _main(("rnn",), (50, 90)),
-        1,
-        10,
-        0.75,
-    ),
+    Count("lag 50: the GRU solves some seeds, not all", E.MAIN_RUNS, _main(("gru",), (50,)), 1, 9),
     Count(
         "lr 0.01, orthogonal W_h: most seeds solve lag 50",
         F.RNN_CONTROL_01,
@@ -232,7 +225,7 @@ COUNTS = (
         1,
         1,
     ),
-    Count("standardised, b_f = 3: most seeds solve lag 50", E.BRIDGE, _bridge("std", (3.0,), (50,)), 6, 10),
+    Count("standardised, b_f = 3: every seed solves lag 50", E.BRIDGE, _bridge("std", (3.0,), (50,)), 10, 10),
     Count(
         "standardised, b_f = 3: about half the seeds solve lag 90",
         E.BRIDGE,
@@ -244,18 +237,25 @@ COUNTS = (
         "standardised, b_f = 5: all seeds but one solve lag 90", E.BRIDGE, _bridge("std", (5.0,), (90,)), 9, 9
     ),
     Count(
-        "4x the budget: no seed of the LSTM or the GRU solves lag 50 or 90",
+        "4x the budget: no seed of the LSTM (b_f = 1) solves lag 50 or 90",
         E.BUDGET_SWEEP,
-        tuple(E.main_cell(k, L, budget=32768) for k in ("lstm", "gru") for L in E.SWEEP_LAGS),
+        tuple(E.main_cell("lstm", L, budget=32768) for L in E.SWEEP_LAGS),
         0,
         0,
     ),
     Count(
-        "4x and 16x the budget: the tanh RNN solves one seed at lags 50 and 90",
+        "4x the budget: the GRU solves lags 50 and 90 on all seeds or all but one",
+        E.BUDGET_SWEEP,
+        tuple(E.main_cell("gru", L, budget=32768) for L in E.SWEEP_LAGS),
+        9,
+        10,
+    ),
+    Count(
+        "4x and 16x the budget: the tanh RNN solves no seed at lags 50 and 90",
         E.BUDGET_SWEEP,
         tuple(E.main_cell("rnn", L, budget=b) for L in E.SWEEP_LAGS for b in (32768, 131072)),
-        1,
-        1,
+        0,
+        0,
     ),
     Count(
         "16x the budget at lag 90: the LSTM (b_f = 1) solves no seed",
@@ -265,11 +265,11 @@ COUNTS = (
         0,
     ),
     Count(
-        "16x the budget at lag 90: the GRU solves a few seeds",
+        "16x the budget at lag 90: the GRU solves every seed",
         E.BUDGET_SWEEP_90,
         E.BUDGET_SWEEP_90.cells[1:],
-        1,
-        4,
+        10,
+        10,
     ),
     Count(
         "lr 0.01, raw returns: the orthogonal start solves lag 20 on most seeds",

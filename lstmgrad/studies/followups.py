@@ -188,7 +188,8 @@ def seeds_records(cells: Sequence[tuple[dict[str, Any], Cell]]) -> Records:
         {**{k: v for k, v in a.items() if k in coords}, **_join([a, b]), "seeds": list(SEEDS_30)}
         for (coords, _), a, b in zip(cells, ten.rows, more.rows, strict=True)
     )
-    return Records(rows, tuple(dict.fromkeys(ten.sources + more.sources)))
+    names = {e.name: e for e in ten.sources + more.sources}  # an Experiment holds dicts: not hashable
+    return Records(rows, tuple(names.values()))
 
 
 def thirty_records(table: str) -> Records:
