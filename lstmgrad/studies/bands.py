@@ -129,6 +129,42 @@ BANDS = (
         0.45,
         0.95,
     ),
+    # the follow-ups (`lstmgrad.studies.followups`), on seeds 0-9 as the others
+    Band(
+        "the tanh RNN with H = 32 (1,121 parameters) solves lags 2 and 5",
+        F.RNN_WIDE,
+        _main(("rnn",), (2, 5), H=F.WIDE_H),
+        0.95,
+        1.0,
+    ),
+    Band(
+        "the tanh RNN with H = 32 stays below 95 % at lags 50 and 90",
+        F.RNN_WIDE,
+        _main(("rnn",), (50, 90), H=F.WIDE_H),
+        0.40,
+        0.95,
+    ),
+    Band(
+        "the GRU started with b_z = 3 or 5 solves lags 20, 50 and 90",
+        F.MECHANISMS,
+        tuple(E.main_cell("gru", L, b_z=b) for b in F.GRU_B_Z for L in F.MECH_LAGS),
+        0.95,
+        1.0,
+    ),
+    Band(
+        "the LSTM with its forget gate shut (b_f = -20) stays below 95 % at lags 20, 50 and 90",
+        F.MECHANISMS,
+        _main(("lstm",), F.MECH_LAGS, b_f=F.SHUT),
+        0.40,
+        0.95,
+    ),
+    Band(
+        "at the pilot's rate (0.03) the orthogonal RNN stays below 95 % at lags 200 and 500",
+        F.LONG_LAGS,
+        tuple(F.long_cell("rnn_orthogonal", L) for L in F.LONG),
+        0.40,
+        0.95,
+    ),
 )
 
 
@@ -220,6 +256,13 @@ COUNTS = (
         _rnn("orthogonal", (1.0, 10.0), 20, scale="raw"),
         6,
         10,
+    ),
+    Count(
+        "the tanh RNN with H = 32 solves lag 20 on some seeds, not all",
+        F.RNN_WIDE,
+        _main(("rnn",), (20,), H=F.WIDE_H),
+        1,
+        9,
     ),
 )
 
