@@ -129,7 +129,6 @@ BANDS = (
         0.45,
         0.95,
     ),
-    # the follow-ups (`lstmgrad.studies.followups`), on seeds 0-9 as the others
     Band(
         "the tanh RNN with H = 32 (1,121 parameters) solves lags 2 and 5",
         F.RNN_WIDE,
