@@ -302,8 +302,6 @@ WORDS: dict[tuple[str, str], str] = {
     ("experiments.md", "It shrinks slowest for the LSTM"):
         "test: test_lstm_gradient_shrinks_slowest_and_rnn_gru_alike",
     ("experiments.md", "The RNN's best effort"): "words: a section title",
-    ("experiments.md", "A better\nstart helps at lag 20 only"):
-        "comparison: lag 20: the identity solves fewer seeds than the orthogonal start",
     ("experiments.md", "on raw returns, the orthogonal start still solves lag 20\non most seeds"):
         "count: lr 0.01, raw returns: the orthogonal start solves lag 20 on most seeds",
     ("experiments.md", "the more of the grid falls below 1e-5"): "words: exact, the exploding table",
