@@ -10,25 +10,16 @@ module, so tuning a band changes no results digest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from lstmgrad.store import Cell, Experiment, load
+from lstmgrad.store import Cell
 from lstmgrad.studies import beyond
 from lstmgrad.studies import experiments as E
 from lstmgrad.studies import followups as F
+from lstmgrad.studies.band_types import Band, Count, committed, outside, values, where_is
 
-
-@dataclass(frozen=True)
-class Band:
-    """A claim about trained models: every seed's ``stat`` in every listed cell lies in [lo, hi]."""
-
-    claim: str
-    experiment: Experiment
-    cells: tuple[Cell, ...]
-    lo: float
-    hi: float
-    stat: str = "accuracy"
+__all__ = ["BANDS", "COUNTS", "Band", "Count", "band_records", "committed", "outside", "sample", "sample_of"]
+__all__ += ["unsampled", "values", "where_is"]
 
 
 def _main(kinds: tuple[str, ...], lags: tuple[int, ...], **overrides: object) -> tuple[Cell, ...]:
@@ -138,55 +129,57 @@ BANDS = (
         0.45,
         0.95,
     ),
+    Band(
+        "the tanh RNN with H = 32 (1,121 parameters) solves lags 2 and 5",
+        F.RNN_WIDE,
+        _main(("rnn",), (2, 5), H=F.WIDE_H),
+        0.95,
+        1.0,
+    ),
+    Band(
+        "the tanh RNN with H = 32 stays below 95 % at lags 50 and 90",
+        F.RNN_WIDE,
+        _main(("rnn",), (50, 90), H=F.WIDE_H),
+        0.40,
+        0.95,
+    ),
+    Band(
+        "the GRU started with b_z = 3 or 5 solves lags 20, 50 and 90",
+        F.MECHANISMS,
+        tuple(E.main_cell("gru", L, b_z=b) for b in F.GRU_B_Z for L in F.MECH_LAGS),
+        0.95,
+        1.0,
+    ),
+    Band(
+        "the LSTM with its forget gate shut (b_f = -20) stays below 95 % at lags 20, 50 and 90",
+        F.MECHANISMS,
+        _main(("lstm",), F.MECH_LAGS, b_f=F.SHUT),
+        0.40,
+        0.95,
+    ),
+    Band(
+        "the orthogonal RNN, at 0.03 or 0.01, stays below 95 % at lags 200 and 500 (main budget)",
+        F.LONG_LAGS,
+        tuple(F.long_cell(m, L) for m in ("rnn_orthogonal", "rnn_orthogonal_lr_0.01") for L in F.LONG),
+        0.40,
+        0.95,
+    ),
+    Band(
+        "at the main budget attention and the chrono LSTM solve lags 200 and 500",
+        F.LONG_LAGS,
+        tuple(F.long_cell(m, L) for m in ("attention", "lstm_chrono") for L in F.LONG),
+        0.95,
+        1.0,
+    ),
+    Band(
+        "trained attention puts more than half its last step's weight on the crash (lags 200, 500)",
+        F.LONG_LAGS,
+        tuple(F.long_cell("attention", L) for L in F.LONG),
+        0.5,
+        1.0,
+        "attn_crash_trained",
+    ),
 )
-
-
-def committed(band: Band) -> list[tuple[Cell, dict[str, list[Any]]]]:
-    """The band's cells with their committed results."""
-    runs = load(band.experiment)
-    return [(cell, runs[cell.key]) for cell in band.cells]
-
-
-def values(band: Band) -> list[float]:
-    """Every committed seed's ``band.stat`` in the band's cells."""
-    return [float(v) for _, run in committed(band) for v in run[band.stat]]
-
-
-def outside(band: Band, runs: list[tuple[Cell, dict[str, list[Any]]]] | None = None) -> list[str]:
-    """One line per cell and seed whose ``band.stat`` is outside the band (default: the committed runs)."""
-    lines = []
-    for cell, run in committed(band) if runs is None else runs:
-        for seed, v in zip(cell.kwargs["seeds"], run[band.stat], strict=True):
-            if not band.lo <= v <= band.hi:
-                where = where_is(band.experiment, cell)
-                lines.append(f"{where}, seed {seed}: {band.stat} {v:.3f} outside [{band.lo:g}, {band.hi:g}]")
-    return lines
-
-
-def where_is(exp: Experiment, cell: Cell) -> str:
-    """The experiment, its page and the cell's coordinates, for an error message."""
-    names = ("kind", "model", "L", "k", "scale", "b_f", "init", "clip")
-    shown = ", ".join(f"{k}={cell.kwargs[k]}" for k in names if k in cell.kwargs)
-    return f"experiment {exp.name} ({exp.page}: {exp.shown}), cell {shown}"
-
-
-@dataclass(frozen=True)
-class Count:
-    """A claim about how many committed seeds of each listed cell reach ``at`` accuracy: [lo, hi]."""
-
-    claim: str
-    experiment: Experiment
-    cells: tuple[Cell, ...]
-    lo: int
-    hi: int
-    at: float = 0.95
-
-    def counts(self) -> list[int]:
-        runs = load(self.experiment)
-        return [sum(a >= self.at for a in runs[c.key]["accuracy"]) for c in self.cells]
-
-    def holds(self) -> bool:
-        return all(self.lo <= n <= self.hi for n in self.counts())
 
 
 def _rnn(init: str, clips: tuple[float, ...], L: int, scale: str = "std") -> tuple[Cell, ...]:
@@ -277,6 +270,13 @@ COUNTS = (
         _rnn("orthogonal", (1.0, 10.0), 20, scale="raw"),
         6,
         10,
+    ),
+    Count(
+        "the tanh RNN with H = 32 solves lag 20 on some seeds, not all",
+        F.RNN_WIDE,
+        _main(("rnn",), (20,), H=F.WIDE_H),
+        1,
+        9,
     ),
 )
 
