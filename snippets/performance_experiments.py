@@ -11,4 +11,5 @@ for name, exp in all_experiments().items():
     wall = f"{p['wall_seconds']:.0f} s" if "wall_seconds" in p else "not recorded"
     print(f"| {name} | {len(exp.cells)} | {seeds} | {p['cell_seconds']:.0f} s | {wall} | {p['date']} |")
 for (date, wall, jobs), cells in sorted(runs.items()):
-    print(f"\nThe run that ended at {date} trained {len(cells)} distinct cells in {wall:.0f} s of wall time on {jobs} worker(s).")
+    print(f"\nThe run that ended at {date} trained {len(cells)} distinct cells", end=" ")
+    print(f"in {wall:.0f} s of wall time on {jobs} worker(s).")

@@ -414,7 +414,8 @@ def test_long_lags_attention_on_thirty_seeds():
 
     ten = F.long_records(("attention",))
     assert all(stats.solved_count(r["accuracy"]) == 10 for r in ten.rows) and len(ten.rows) == 2
-    more = load_cells([({"L": L}, F.long_cell("attention", L).with_seeds(list(F.EXTRA_SEEDS))) for L in F.LONG])
+    extra = list(F.EXTRA_SEEDS)
+    more = load_cells([({"L": L}, F.long_cell("attention", L).with_seeds(extra)) for L in F.LONG])
     n = {L: stats.solved_count(more.get(L=L)["accuracy"]) for L in F.LONG}
     assert n == {200: 20, 500: 19} and len(more.get(L=500)["accuracy"]) == 20
     assert min(more.get(L=500)["accuracy"]) < 0.55  # "stays at chance"

@@ -115,7 +115,7 @@ def _pilot(lr: float, L: int) -> tuple[str, Cell]:
 
 
 X, BY = "experiments.md", "beyond.md"
-COMPARISONS = (
+COMPARISONS: tuple[Comparison, ...] = (
     # section 1: accuracy against lag, and the budget sweep
     Comparison(X, "lag", "lag 20: the LSTM solves more seeds than the GRU",
                _main("lstm", 20), _main("gru", 20), True),
