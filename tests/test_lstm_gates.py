@@ -136,3 +136,14 @@ def test_the_verdict_counts_on_the_lstm_page():
         for b_f in (1.0, 5.0, "chrono"):
             assert solved(records, scale="raw", b_f=b_f, L=L) == 0
     assert len(records.get(scale="std", b_f=1.0, L=90)["accuracy"]) == 10  # ten seeds
+
+
+def test_the_lstm_verdicts_no_better_than_the_rnn_on_the_same_seeds_and_budgets():
+    # "both solve lag 50 and lag 90 on none of the ten seeds, the LSTM even with sixteen times the budget"
+    from lstmgrad.studies.experiments import budget_records, lag_records
+
+    main = lag_records(("rnn", "lstm"), lags=(50, 90), seeds=range(10), budget=8192)
+    for row in main.rows:
+        assert len(row["accuracy"]) == 10 and max(row["accuracy"]) < 0.95, (row["model"], row["L"])
+    sweep = budget_records(("lstm",), lags=(50, 90), budgets=(8192, 32768, 131072))
+    assert len(sweep.rows) == 6 and all(max(r["accuracy"]) < 0.95 for r in sweep.rows)

@@ -115,7 +115,7 @@ def _pilot(lr: float, L: int) -> tuple[str, Cell]:
 
 
 X, BY = "experiments.md", "beyond.md"
-COMPARISONS = (
+COMPARISONS: tuple[Comparison, ...] = (
     # section 1: accuracy against lag, and the budget sweep
     Comparison(X, "lag", "lag 20: the LSTM against the GRU", _main("lstm", 20), _main("gru", 20), False),
     Comparison(X, "lag", "lag 20: the LSTM against the tanh RNN", _main("lstm", 20), _main("rnn", 20), False),
@@ -188,4 +188,33 @@ COMPARISONS = (
                _crash("lstm_chrono", 20), _crash("attention", 20), False, "sequences"),
     Comparison(BY, "crash", "lag 90: sequences used, chrono LSTM against attention",
                _crash("lstm_chrono", 90), _crash("attention", 90), False, "sequences"),
+)  # fmt: skip
+
+# beyond / model-choice / exercises (post2): lags 200 and 500 at the main budget (long_lags)
+from lstmgrad.studies import followups as F  # noqa: E402  (a separate block, for the merge)
+
+_LONG_NAMES = {"lstm_chrono": "LSTM chrono", "lstm_b_f_5": "LSTM b_f = 5", "attention": "attention"}
+
+
+def _long(model: str, L: int) -> tuple[str, Cell]:
+    return f"{_LONG_NAMES[model]}, 8,192 seq.", F.long_cell(model, L)
+
+
+COMPARISONS = COMPARISONS + (
+    Comparison(BY, "long", "lag 200, main budget: attention against the chrono LSTM",
+               _long("attention", 200), _long("lstm_chrono", 200), False),
+    Comparison(BY, "long", "lag 500, main budget: attention against the chrono LSTM",
+               _long("attention", 500), _long("lstm_chrono", 500), False),
+    Comparison(BY, "long", "lag 200, main budget: attention solves more seeds than the b_f = 5 LSTM",
+               _long("attention", 200), _long("lstm_b_f_5", 200), True),
+    Comparison(BY, "long", "lag 500, main budget: attention solves more seeds than the b_f = 5 LSTM",
+               _long("attention", 500), _long("lstm_b_f_5", 500), True),
+    Comparison(BY, "long", "lag 200, main budget: the chrono LSTM solves more seeds than the b_f = 5 LSTM",
+               _long("lstm_chrono", 200), _long("lstm_b_f_5", 200), True),
+    Comparison(BY, "long", "lag 500, main budget: the chrono LSTM solves more seeds than the b_f = 5 LSTM",
+               _long("lstm_chrono", 500), _long("lstm_b_f_5", 500), True),
+    Comparison(BY, "long", "lag 200, main budget: sequences used, chrono LSTM against attention",
+               _long("lstm_chrono", 200), _long("attention", 200), False, "sequences"),
+    Comparison(BY, "long", "lag 500, main budget: attention stops sooner than the chrono LSTM",
+               _long("lstm_chrono", 500), _long("attention", 500), True, "sequences"),
 )  # fmt: skip
