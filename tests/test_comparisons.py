@@ -136,7 +136,8 @@ def test_unsolved_cells_keep_no_logit_gradient_and_the_gru_at_50_is_the_exceptio
         max(lags.get(model=m, L=L)["grad_logit_trained"]) for m in E.MODELS for L in (50, 90)
     )
     usable = min(g.get(model=m, L=2)["logit_trained"]["geomean"] for m in E.MODELS) * 1e-2
-    assert all(v > usable for v, a in zip(gru["grad_logit_trained"], gru["accuracy"]) if a >= SOLVED)
+    pairs = zip(gru["grad_logit_trained"], gru["accuracy"], strict=True)
+    assert all(v > usable for v, a in pairs if a >= SOLVED)
 
 
 # -------------------------------------------------------------- section 3: the RNN's best effort
@@ -152,7 +153,8 @@ def test_orthogonal_start_solves_more_than_half_at_50_largely_the_same_seeds():
         solved_seeds(ctl.get(scale="std", init="orthogonal", clip=c, L=50)["accuracy"]) for c in (1.0, 10.0)
     ]
     assert all(len(s) > 5 for s in seeds)  # "more than half of ten seeds"
-    assert all(stats.wilson(len(s), 10)[0] < 0.5 for s in seeds)  # "the interval still reaches below one half"
+    # "the interval still reaches below one half"
+    assert all(stats.wilson(len(s), 10)[0] < 0.5 for s in seeds)
     assert [stats.solved_count(ctl.get(scale="std", init="orthogonal", clip=c, L=90)["accuracy"])
             for c in (1.0, 10.0)] == [3, 2]  # fmt: skip  "on three and two seeds of ten"
     assert [stats.solved_count(ctl.get(scale="std", init="identity", clip=c, L=90)["accuracy"])

@@ -50,15 +50,18 @@ def html_tables(page: Path) -> list[list[list[str]]]:
     return parser.tables
 
 
+MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def markdown_tables(text: str) -> list[list[list[str]]]:
-    """Cells of each Markdown table in ``text``, with links reduced to their text, as a page shows them."""
+    """Cells of each Markdown table in ``text``, with links and bold reduced to their text, as a page
+    shows them."""
     tables, current = [], None
     for line in text.splitlines():
         if line.startswith("|"):
-            cells = [MD_LINK.sub(r"\1", c).strip() for c in line.strip().strip("|").split("|")]
+            raw = line.strip().strip("|").split("|")
+            cells = [MD_BOLD.sub(r"\1", MD_LINK.sub(r"\1", c)).strip() for c in raw]
             if set("".join(cells)) <= set("-: "):
                 continue
             if current is None:

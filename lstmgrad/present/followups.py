@@ -162,9 +162,9 @@ def perturbed_table(records: Records) -> str:
         )
     header = [
         "training",
-        "|Δ final loss|: median",
-        "largest",
-        "largest |Δ accuracy| (points)",
+        "median change of the final loss",
+        "largest change of the final loss",
+        "largest change of accuracy (points)",
         "seeds that flip at 95 %",
     ]
     return with_provenance(markdown_table(header, rows), records)

@@ -93,9 +93,13 @@ def _main(kind: str, L: int, **kw: Any) -> tuple[str, Cell]:
     return label, E.main_cell(kind, L, **kw)
 
 
-def _rnn(init: str, clip: float, L: int, scale: str = "std", lr: float | None = None) -> tuple[str, Cell]:
-    label = f"RNN {init}, clip {clip:g}" + (", raw" if scale == "raw" else "") + (f", lr {lr:g}" if lr else "")
-    return label, E.main_cell("rnn", L, init=init, clip=clip, scale=scale, **({"lr": lr} if lr else {}))
+def _rnn(
+    init: str, clip: float, L: int, scale: str = "std", lr: float | None = None
+) -> tuple[str, Cell]:
+    label = f"RNN {init}, clip {clip:g}" + (", raw" if scale == "raw" else "")
+    label += f", lr {lr:g}" if lr else ""
+    rate: dict[str, Any] = {"lr": lr} if lr else {}
+    return label, E.main_cell("rnn", L, init=init, clip=clip, scale=scale, **rate)
 
 
 def _lstm(b_f: float | str, L: int, scale: str = "std") -> tuple[str, Cell]:
