@@ -373,6 +373,20 @@ def test_fifty_random_cases_match_lstmgrad(bptt_page):
 
 
 @UNDERFLOW_EXPECTED
+def test_t_1000_marks_underflow_where_lstmgrad_finds_it(bptt_page):
+    # the anchor's chain underflows float64 on the way back; the page says where, in the summary,
+    # on the plot and on the strip, as lstmgrad finds it, and prints the chain as lstmgrad does
+    case = {"sequence": ANCHOR, "T": 1000, "wh": "0.5", "wx": "0.01", "b": "0"}
+    (shown,) = bptt_page.evaluate(BPTT_CASES, [case])
+    steps = cli_bptt(case_inputs(case), "0.5", "0.01", "0", as_json=True)
+    k = underflow_k(steps)
+    assert k is not None and 1 < k < 1000, k
+    assert shown["underflow"] == str(k) and shown["plotUnderflow"] == str(k), shown["underflow"]
+    assert shown["chain"] == "0.00e+00" == f"{steps[0]['cumulative']:.2e}"
+    assert bptt_page.locator("[data-explorable=bptt] .explorable__chain .explorable__underflow").count() == 1
+
+
+@UNDERFLOW_EXPECTED
 def test_redraw_for_a_thousand_steps_is_under_50_ms(bptt_page):
     case = {"sequence": ANCHOR, "T": 1000, "wh": "0.5", "wx": "0.01", "b": "0"}
     (shown,) = bptt_page.evaluate(BPTT_CASES, [case])
@@ -387,11 +401,6 @@ def test_redraw_for_a_thousand_steps_is_under_50_ms(bptt_page):
     # then scroll both tables to the end and check the rows there (t = 1000 and t = 1).
     forward, bptt, chain = expected_bptt(case, shown)
     assert shown["chain"] == chain
-    # the anchor's chain underflows float64 on the way back; the page says where, as lstmgrad finds it
-    steps = cli_bptt(case_inputs(case), "0.5", "0.01", "0", as_json=True)
-    assert shown["underflow"] == str(underflow_k(steps)) and shown["plotUnderflow"] == shown["underflow"], (
-        shown
-    )
     assert shown["forward"] and shown["forward"] == forward[: len(shown["forward"])]
     assert shown["bptt"] and shown["bptt"] == bptt[: len(shown["bptt"])]
     bptt_page.evaluate(
@@ -672,3 +681,17 @@ def test_lstm_cell_marks_the_additive_path_and_states_the_worked_example():
     row_t1 = next(row for row in table[1:] if row[0] == "1")
     assert example.endswith(f"Π fₜ = {row_t1[4]}"), (example, row_t1)
     assert svg == golden_path(ROOT / "snippets/lstm_cell_svg.py").read_text().rstrip("\n")
+
+
+def test_lstm_explorable_refuses_settings_its_sliders_cannot_show():
+    assert _data(lstm_explorable(T=90))["data-t"] == "90"
+    assert _data(lstm_explorable(W_h=0.7))["data-lstm-w-h"] == "0.7"  # one slider drives both models
+    for bad in (
+        dict(W_h=0.5, lstm_w_h=0.6),
+        dict(W_x=0.01, lstm_w_x=0.02),
+        dict(T=0),
+        dict(T=1001),
+        dict(T=2.5),
+    ):
+        with pytest.raises(ValueError, match="lstm_explorable"):
+            lstm_explorable(**bad)
