@@ -22,8 +22,8 @@ from matplotlib.figure import Figure
 _INK = "#010203"  # -> currentColor (the page's text colour)
 _PAPER = "#fdfeff"  # -> the page's background colour (legend boxes)
 _PAGE_COLOURS = {_INK: "currentColor", _PAPER: "var(--md-default-bg-color, #fff)"}
-#: C0, C1, ...: mid-tones readable on white and on a dark background (blue, dark orange, green, ...)
-SERIES = ["#1f77b4", "#d95f02", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+#: C0, C1, ...: mid-tones with 3.2:1 or more on white and on the dark slate (blue, dark orange, green, ...)
+SERIES = ["#1f77b4", "#d95f02", "#2ca02c", "#d62728", "#9467bd", "#a6761d"]
 
 
 def style() -> AbstractContextManager[None]:
