@@ -15,8 +15,8 @@ import re
 from contextlib import AbstractContextManager
 
 import matplotlib.pyplot as plt
-from matplotlib import cycler
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
 
 # Placeholder colours matplotlib writes out, replaced in the SVG by the page's own colours.
 _INK = "#010203"  # -> currentColor (the page's text colour)
