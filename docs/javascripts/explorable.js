@@ -7,9 +7,10 @@
 //   lstmPath   <- lstmgrad.studies.article.lstm_path_rows (lstmgrad.models.lstm.forward and
 //                 lstm.cell_path, H = 1)
 //   repeated   <- lstmgrad.tasks.anchor.repeated_sequence
-// and prints numbers as Python's format specs do ("{:.4f}", "{:.2e}", "{:g}"), in the columns of
-// `lstmgrad bptt` (lstmgrad.present.tables.bptt_steps_table) and `lstmgrad lstm --lags`
-// (lstmgrad.present.tables.lstm_path_table).
+// and prints numbers as Python's format specs do ("{:.4f}", "{:.2e}", "{:g}"): the BPTT tables in the
+// columns of `lstmgrad bptt` (lstmgrad.present.tables.bptt_steps_table); the LSTM table's products,
+// the summaries and the underflow marks in 3 significant digits, compared with `lstmgrad lstm --json`
+// and `lstmgrad bptt --json` formatted with "{:.2e}". The strip's widths are log10 of the products.
 // tests/test_explorable.py drives this file in Chromium and compares every number it shows with
 // those functions' output for the same inputs; change both sides together.
 // The mount points (and their default values) are printed by lstmgrad.present.explorable.
