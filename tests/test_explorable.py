@@ -695,3 +695,108 @@ def test_lstm_explorable_refuses_settings_its_sliders_cannot_show():
     ):
         with pytest.raises(ValueError, match="lstm_explorable"):
             lstm_explorable(**bad)
+
+
+# The loss block and the tanh curve of the BPTT explorable, read back after the sliders are set.
+LOSS_READ = """(cases) => {
+  const root = document.querySelector("[data-explorable=bptt]");
+  const control = (name) => [...root.querySelectorAll("label")]
+    .find((l) => l.textContent.startsWith(name)).control;
+  const set = (input, value) => {
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const value = (name) => (root.querySelector(`[data-value="${name}"]`) || {}).textContent || null;
+  return cases.map((c) => {
+    set(control("sequence"), c.sequence);
+    set(control("repeat to length T"), String(c.T));
+    set(control("W_h"), c.wh);
+    set(control("W_x"), c.wx);
+    set(control("b"), c.b);
+    const bars = (svg) => [...svg.querySelectorAll("[data-series]")].map((g) => ({
+      key: g.dataset.series,
+      bars: [...g.querySelectorAll("rect.explorable__bar")]
+        .map((r) => [+r.dataset.t, r.dataset.value, +r.getAttribute("height")]),
+      zeros: [...g.querySelectorAll("text[data-t]")].map((z) => [+z.dataset.t, z.dataset.value]),
+    }));
+    const figs = root.querySelectorAll(".explorable__loss .explorable__figure svg");
+    const tanh = root.querySelector(".explorable__tanh svg");
+    return {
+      wh: control("W_h").value, wx: control("W_x").value, b: control("b").value,
+      rows: [...root.querySelectorAll("table[data-table=loss] tbody tr:not(.explorable__spacer)")]
+        .map((r) => [...r.cells].map((c) => c.textContent)),
+      yHat: value("y-hat"), loss: value("loss"), ratio: value("ratio"),
+      dW_h: value("dW_h"), dW_x: value("dW_x"),
+      inputs: bars(figs[0]), terms: bars(figs[1]),
+      dots: [...tanh.querySelectorAll("[data-series=tanh] circle")]
+        .map((p) => [+p.dataset.t, p.dataset.z, +p.getAttribute("cx"), +p.getAttribute("cy")]),
+      slopes: [...tanh.querySelectorAll("[data-series=slope] rect")].map((p) => [+p.dataset.t, p.dataset.z]),
+    };
+  });
+}"""
+
+LOSS_CASES = [
+    {"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.01", "b": "0"},
+    {"sequence": ANCHOR, "T": 5, "wh": "1.5", "wx": "0.01", "b": "0"},
+    {"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.001", "b": "0"},
+    {"sequence": ANCHOR, "T": 5, "wh": "-0.8", "wx": "-0.02", "b": "0.3"},
+    {"sequence": ANCHOR, "T": 30, "wh": "0.9", "wx": "0.005", "b": "-0.5"},
+    {"sequence": "1, -2, 3", "T": 3, "wh": "0", "wx": "0.1", "b": "0"},
+    {"sequence": "0.5, -0.25, 0.125", "T": 12, "wh": "2", "wx": "0.05", "b": "1"},
+]
+
+
+def _e(v: float) -> str:
+    return f"{v:.2e}"
+
+
+@pytest.mark.parametrize("case", LOSS_CASES, ids=lambda c: f"T{c['T']}-wh{c['wh']}-wx{c['wx']}")
+def test_loss_block_shows_what_loss_terms_computes(bptt_page, case):
+    # every number of the loss block against lstmgrad.studies.loss_terms, at the sliders' values
+    from lstmgrad.studies.loss_terms import loss_terms, term_ratio
+
+    (shown,) = bptt_page.evaluate(LOSS_READ, [case])
+    W_x = float(shown["wx"])
+    terms = loss_terms(case_inputs(case), W_h=float(shown["wh"]), W_x=W_x, b=float(shown["b"]))
+    want_rows = [[str(s.t), _e(s.dz * W_x), _e(s.W_h), _e(s.W_x)] for s in terms.steps]
+    assert shown["rows"] == want_rows
+    assert [shown["yHat"], shown["loss"]] == [_e(terms.y_hat), _e(terms.loss)]
+    assert [shown["dW_h"], shown["dW_x"]] == [_e(terms.total("W_h")), _e(terms.total("W_x"))]
+    if terms.steps[0].W_x != 0:
+        assert shown["ratio"] == _e(term_ratio(terms, "W_x", near=terms.T, far=1))
+    # one bar per nonzero value, labelled with it, taller for a larger |value| (a log scale keeps order)
+    for got, key, values in [
+        (shown["inputs"][0], "dx", [s.dz * W_x for s in terms.steps]),
+        (shown["terms"][0], "W_h", [s.W_h for s in terms.steps]),
+        (shown["terms"][1], "W_x", [s.W_x for s in terms.steps]),
+    ]:
+        assert got["key"] == key
+        assert [(t, v) for t, v, _ in got["bars"]] == [
+            (t, _e(v)) for t, v in enumerate(values, 1) if v != 0
+        ], key
+        assert all(h > 0 for _, _, h in got["bars"]), key
+        by_size = sorted(got["bars"], key=lambda bar: abs(values[bar[0] - 1]))
+        assert [h for _, _, h in by_size] == sorted(h for _, _, h in by_size), key
+        if terms.T <= 20:
+            assert [t for t, _ in got["zeros"]] == [t for t, v in enumerate(values, 1) if v == 0], key
+    # the tanh curve: one point per step on tanh and on its slope, at the forward table's z_t
+    zs = [f"{s.z:.4f}" for s in terms.steps]
+    assert [(t, z) for t, z, _, _ in shown["dots"]] == list(enumerate(zs, 1))
+    assert [(t, z) for t, z in shown["slopes"]] == list(enumerate(zs, 1))
+    order = sorted(shown["dots"], key=lambda d: terms.steps[d[0] - 1].z)
+    assert [d[2] for d in order] == sorted(d[2] for d in order)  # further right for a larger z_t
+    # and higher (smaller cy) for a larger h_t = tanh(z_t)
+    order = sorted(shown["dots"], key=lambda d: terms.steps[d[0] - 1].z)
+    assert [-d[3] for d in order] == sorted(-d[3] for d in order)
+
+
+def test_tanh_points_move_with_the_sliders(bptt_page):
+    low, high = bptt_page.evaluate(
+        LOSS_READ,
+        [
+            {"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.001", "b": "0"},
+            {"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.02", "b": "0"},
+        ],
+    )
+    # a larger W_x pushes every z_t = W_h h_{t-1} + W_x x_t to the right, up the curve
+    assert all(b[2] > a[2] for a, b in zip(low["dots"], high["dots"], strict=True))

@@ -7,10 +7,13 @@
 //   lstmPath   <- lstmgrad.studies.article.lstm_path_rows (lstmgrad.models.lstm.forward and
 //                 lstm.cell_path, H = 1)
 //   repeated   <- lstmgrad.tasks.anchor.repeated_sequence
+//   lossTerms  <- lstmgrad.studies.loss_terms.loss_terms (the BPTT page's head, target and loss); the
+//                 page's dL/dx_t is that function's dz_t times W_x
 // and prints numbers as Python's format specs do ("{:.4f}", "{:.2e}", "{:g}"): the BPTT tables in the
 // columns of `lstmgrad bptt` (lstmgrad.present.tables.bptt_steps_table); the LSTM table's products,
 // the summaries and the underflow marks in 3 significant digits, compared with `lstmgrad lstm --json`
-// and `lstmgrad bptt --json` formatted with "{:.2e}". The strip's widths are log10 of the products.
+// and `lstmgrad bptt --json` formatted with "{:.2e}"; the loss, its sums and each day's terms in "{:.2e}"
+// too, compared with loss_terms. The strip's widths and the bars' heights are log10 of the values.
 // tests/test_explorable.py drives this file in Chromium and compares every number it shows with
 // those functions' output for the same inputs; change both sides together.
 // The mount points (and their default values) are printed by lstmgrad.present.explorable.
@@ -418,6 +421,138 @@
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
   }
 
+  // lstmgrad.studies.loss_terms.loss_terms, head and loss as on the BPTT page (docs/bptt.md#weight-gradient,
+  // lstmgrad.tasks.anchor.ANCHOR_HEAD and ANCHOR_TARGET): y_hat = W_y h_T + b_y, L = (y_hat - y)^2 / 2.
+  // dL/dz_t = dL/dh_T * dh_T/dh_t * tanh'(z_t); step t's terms: dz_t h_{t-1} (W_h), dz_t x_t (W_x);
+  // dL/dx_t = dz_t W_x. Sums run t = 1..T, left to right, as Python's sum does.
+  var HEAD = { Wy: 1.0, by: 0.0, y: 1.0 };
+  function lossTerms(s, Wx, h0) {
+    var T = s.h.length;
+    var yHat = HEAD.Wy * s.h[T - 1] + HEAD.by;
+    var dLdhT = (yHat - HEAD.y) * HEAD.Wy;
+    var dz = new Float64Array(T), wh = new Float64Array(T), wx = new Float64Array(T), dx = new Float64Array(T);
+    var sumH = 0, sumX = 0; // the loss below is 0.5 * (y_hat - y) ** 2: the square first, as in Python
+    for (var t = 0; t < T; t++) {
+      var chainT = t < T - 1 ? s.cumulative[t + 1] : 1.0; // dh_T/dh_t (lstmgrad.studies.article.dh_T_dh_t)
+      dz[t] = dLdhT * chainT * (1.0 - s.h[t] * s.h[t]);
+      wh[t] = dz[t] * (t ? s.h[t - 1] : h0);
+      wx[t] = dz[t] * s.x[t];
+      dx[t] = dz[t] * Wx;
+      sumH += wh[t]; sumX += wx[t];
+    }
+    return { yHat: yHat, loss: 0.5 * ((yHat - HEAD.y) * (yHat - HEAD.y)), dz: dz, wh: wh, wx: wx, dx: dx,
+      sumH: sumH, sumX: sumX };
+  }
+
+  // Bars of |value| per day t = 1..T on a log axis, one group of bars per day; series = [{values, cls,
+  // name, key}]. Each bar carries its day and its value as printed (data-t, data-value). A bar grows from the bottom decade to its value; a term that is exactly 0 has no bar, and a
+  // "0" at the foot of its place while the days are few enough to label.
+  var MANY = 100; // beyond this many days, the bars and points are drawn as one path each
+
+  function logBars(svg, series, yLabel) {
+    var W = 360, H = 220, L = 52, R = 12, Tp = 22, B = 38;
+    var n = series[0].values.length, lo = Infinity, hi = -Infinity;
+    series.forEach(function (s) {
+      for (var i = 0; i < n; i++) {
+        var a = Math.abs(s.values[i]);
+        if (a > 0 && isFinite(a)) { var l = Math.log10(a); if (l < lo) lo = l; if (l > hi) hi = l; }
+      }
+    });
+    if (lo === Infinity) { lo = 0; hi = 0; }
+    lo = Math.floor(lo) - 1; hi = Math.ceil(hi); // the foot one decade below the smallest, so every bar shows
+    if (hi === lo) lo = hi - 1;
+    var sy = function (l) { return Tp + ((hi - l) / (hi - lo)) * (H - Tp - B); };
+    var slot = (W - L - R) / n, bar = Math.max(0.4, (slot * 0.8) / series.length);
+    var parts = [];
+    var every = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500].find(function (e) { return e >= (hi - lo) / 6; }) || 1000;
+    for (var d = Math.ceil(lo / every) * every; d <= hi; d += every) {
+      var y = sy(d).toFixed(1);
+      parts.push('<line class="explorable__grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + y + '" y2="' + y + '"/>');
+      parts.push('<text class="explorable__tick" x="' + (L - 4) + '" y="' + y + '" dy="0.35em" text-anchor="end">' +
+        (d === 0 ? "1" : "10" + sup(d)) + "</text>");
+    }
+    var ticks = n <= 10 ? Array.from({ length: n }, function (_, i) { return i + 1; }) : [1, Math.round((n + 1) / 2), n];
+    ticks.forEach(function (t) {
+      parts.push('<text class="explorable__tick" x="' + (L + (t - 0.5) * slot).toFixed(1) + '" y="' + (H - B + 14) +
+        '" text-anchor="middle">' + t + "</text>");
+    });
+    parts.push('<text class="explorable__axis" x="' + ((L + W - R) / 2) + '" y="' + (H - 4) + '" text-anchor="middle">day t</text>');
+    parts.push('<text class="explorable__axis" transform="rotate(-90)" x="' + (-(Tp + H - B) / 2) + '" y="12" text-anchor="middle">' + yLabel + "</text>");
+    series.forEach(function (s, j) {
+      var g = ['<g class="' + s.cls + '" data-series="' + s.key + '">'], many = n > MANY, d = "";
+      for (var i = 0; i < n; i++) {
+        var v = s.values[i], a = Math.abs(v), x = L + i * slot + slot * 0.1 + j * bar;
+        if (a > 0 && isFinite(a)) {
+          var top = sy(Math.log10(a));
+          if (many && j === 0) { d += "M" + x.toFixed(2) + " " + (H - B) + "V" + top.toFixed(2) + "h" + bar.toFixed(2) + "V" + (H - B) + "z"; continue; }
+          if (many) { d += (d ? "L" : "M") + (x + bar / 2).toFixed(2) + " " + top.toFixed(2); continue; } // later series: their tops, as a line
+          g.push('<rect class="explorable__bar" data-t="' + (i + 1) + '" data-value="' + sig(v) + '" x="' + x.toFixed(2) +
+            '" y="' + top.toFixed(2) + '" width="' + bar.toFixed(2) + '" height="' + (H - B - top).toFixed(2) + '"/>');
+        } else if (n <= 20) {
+          g.push('<text class="explorable__tick" data-t="' + (i + 1) + '" data-value="' + sig(v) + '" x="' + (x + bar / 2).toFixed(1) +
+            '" y="' + (H - B - 3) + '" text-anchor="middle">0</text>');
+        }
+      }
+      if (many) g.push('<path class="' + (j ? "explorable__tops" : "explorable__bars") + '" d="' + d + '"/>');
+      g.push("</g>");
+      parts.push(g.join(""));
+      var lx = L + 6 + j * 130;
+      parts.push('<g class="' + s.cls + '"><rect x="' + lx + '" y="4" width="10" height="10"/></g>' +
+        '<text class="explorable__tick" x="' + (lx + 14) + '" y="13">' + s.name + "</text>");
+    });
+    svg.innerHTML = parts.join("");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+  }
+
+  // tanh and its slope tanh' = 1 - tanh^2 (dashed), with the current z_t on both: circles on tanh at
+  // (z_t, h_t), squares on the slope at (z_t, tanh'(z_t)). The axis spans -3..3, wider (up to ±10)
+  // when a z_t lies beyond; a z_t beyond ±10 sits at the edge.
+  function tanhPlot(svg, s) {
+    var W = 360, H = 200, L = 34, R = 12, Tp = 24, B = 34, T = s.z.length, top = 3;
+    for (var i = 0; i < T; i++) top = Math.max(top, Math.min(10, Math.ceil(Math.abs(s.z[i]))));
+    var sx = function (z) { return L + ((Math.max(-top, Math.min(top, z)) + top) / (2 * top)) * (W - L - R); };
+    var sy = function (v) { return Tp + ((1 - v) / 2) * (H - Tp - B); };
+    var parts = [];
+    [-1, 0, 1].forEach(function (v) {
+      parts.push('<line class="explorable__grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + sy(v) + '" y2="' + sy(v) + '"/>');
+      parts.push('<text class="explorable__tick" x="' + (L - 4) + '" y="' + sy(v) + '" dy="0.35em" text-anchor="end">' + (v < 0 ? "−1" : v) + "</text>");
+    });
+    [-top, 0, top].forEach(function (z) {
+      parts.push('<text class="explorable__tick" x="' + sx(z).toFixed(1) + '" y="' + (H - B + 14) + '" text-anchor="middle">' +
+        (z < 0 ? "−" + -z : z) + "</text>");
+    });
+    parts.push('<text class="explorable__axis" x="' + ((L + W - R) / 2) + '" y="' + (H - 4) + '" text-anchor="middle">zₜ</text>');
+    var curve = "", slope = "";
+    for (var k = 0; k <= 120; k++) {
+      var z = -top + (2 * top * k) / 120, th = Math.tanh(z);
+      curve += (k ? "L" : "M") + sx(z).toFixed(1) + " " + sy(th).toFixed(1);
+      slope += (k ? "L" : "M") + sx(z).toFixed(1) + " " + sy(1 - th * th).toFixed(1);
+    }
+    var dots = [], squares = [];
+    if (T > MANY) { // one path of round dots per series: a thousand elements would slow every redraw
+      var dd = "", sd = "";
+      for (i = 0; i < T; i++) {
+        dd += "M" + sx(s.z[i]).toFixed(1) + " " + sy(s.h[i]).toFixed(1) + "h0";
+        sd += "M" + sx(s.z[i]).toFixed(1) + " " + sy(1 - s.h[i] * s.h[i]).toFixed(1) + "h0";
+      }
+      dots.push('<path class="explorable__dots" d="' + dd + '"/>');
+      squares.push('<path class="explorable__dots explorable__dots--square" d="' + sd + '"/>');
+      T = 0;
+    }
+    for (i = 0; i < T; i++) {
+      var px = sx(s.z[i]).toFixed(1), attrs = ' data-t="' + (i + 1) + '" data-z="' + fixed(s.z[i], 4) + '"';
+      dots.push('<circle' + attrs + ' cx="' + px + '" cy="' + sy(s.h[i]).toFixed(1) + '" r="3.5"/>');
+      var py = sy(1 - s.h[i] * s.h[i]);
+      squares.push('<rect' + attrs + ' x="' + (px - 3.5) + '" y="' + (py - 3.5).toFixed(1) + '" width="7" height="7"/>');
+    }
+    parts.push('<g class="explorable__line" data-series="tanh"><path d="' + curve + '"/>' + dots.join("") + "</g>");
+    parts.push('<g class="explorable__line2" data-series="slope"><path d="' + slope + '"/>' + squares.join("") + "</g>");
+    parts.push('<text class="explorable__tick" x="' + (L + 4) + '" y="12">● tanh(zₜ) = hₜ, solid</text>');
+    parts.push('<text class="explorable__tick" x="' + (W - R) + '" y="12" text-anchor="end">■ slope tanh′(zₜ), dashed</text>');
+    svg.innerHTML = parts.join("");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+  }
+
   // A drawing in its own box, which scrolls sideways on a phone rather than shrink its text below 9 px.
   function figure(parent, label, cls) {
     var box = el("div", { class: "explorable__figure " + (cls || ""), tabindex: "0" });
@@ -454,11 +589,23 @@
     var summary = el("p", { class: "explorable__summary", "aria-live": "polite" });
     var figs = el("div", { class: "explorable__figures" });
     var plot = figure(figs, "Log-scale plot of the product dh_T/dh_(T-k) against k steps back, as in the static plot above");
+    var curve = figure(figs, "tanh and its slope tanh′ against z, with the current z_t marked on both", "explorable__tanh");
     var drawing = figure(figs, "The unrolled chain h_0 to h_T; each backward arrow's width is the log of the gradient crossing it",
       "explorable__chain");
     var tables = el("div", { class: "explorable__tables" });
     var fwd = table(tables, "forward", "Forward pass", ["t", "x_t", "z_t", "h_t"]);
     var back = table(tables, "bptt", "BPTT, from t = T back to 1", ["t", "local ∂hₜ/∂hₜ₋₁", "cumulative"]);
+    // the loss of docs/bptt.md#weight-gradient, and what each day contributes to the weights' gradient
+    var lossBox = el("div", { class: "explorable__loss" });
+    lossBox.appendChild(el("p", { class: "explorable__heading" }, "The loss, day by day"));
+    var lossSummary = el("p", { class: "explorable__summary", "aria-live": "polite" });
+    var lossFigs = el("div", { class: "explorable__figures" });
+    var inputBars = figure(lossFigs, "Log-scale bars: the size of dL/dx_t for each day t");
+    var termBars = figure(lossFigs, "Log-scale bars: each day's term of dL/dW_h (filled) and of dL/dW_x (outlined)");
+    var lossTables = el("div", { class: "explorable__tables" });
+    var terms = table(lossTables, "loss", "Each day's share of the gradient",
+      ["t", "∂L/∂xₜ", "term of ∂L/∂W_h", "term of ∂L/∂W_x"]);
+    lossBox.append(lossSummary, lossFigs, lossTables);
 
     var base = parseSequence(d.sequence.replace(/,/g, " ")).values;
     len.value = base.length;
@@ -471,7 +618,7 @@
       { name: "W_x near 0", values: [[Wx, "0.001"]] },
       { name: "T = 1000", values: [[len, "1000"]] },
     ], function () { lenTouched = Number(len.value) !== parseSequence(seq.value).values.length; redraw(); });
-    root.replaceChildren(controls, buttons.firstChild, msg, summary, figs, tables);
+    root.replaceChildren(controls, buttons.firstChild, msg, summary, figs, tables, lossBox);
 
     function redraw() {
       var parsed = parseSequence(seq.value);
@@ -502,6 +649,23 @@
       logPlot(plot, [{ values: backs, cls: "explorable__line", marker: "circle" }],
         "steps back from the last state, k", "∂h" + sub(T) + "/∂h" + sub(T) + "₋ₖ (log)", under);
       chain(drawing, s.cumulative, under);
+      tanhPlot(curve, s);
+      var wx = Number(Wx.value), lt = lossTerms(s, wx, 0.0), lRows = new Array(T);
+      for (t = 1; t <= T; t++) lRows[t - 1] = [t, sig(lt.dx[t - 1]), sig(lt.wh[t - 1]), sig(lt.wx[t - 1])];
+      terms.set(lRows);
+      var ratio = T < 2 ? "" : lt.wx[0] === 0 ? " Day 1's W_x term is stored as exactly 0 (x₁ = 0, or a product " +
+        "on its way fell below the smallest double)." :
+        " Day " + T + "'s W_x term is <strong data-value=\"ratio\">" + sig(Math.abs(lt.wx[T - 1]) / Math.abs(lt.wx[0])) +
+        "</strong> times the size of day 1's.";
+      lossSummary.innerHTML = "With the chapter's head and loss (ŷ = W_y h" + sub(T) + " + b_y, W_y = 1, b_y = 0, target y = 1, " +
+        "L = ½(ŷ − y)²): ŷ = <span data-value=\"y-hat\">" + sig(lt.yHat) + "</span> and L = <span data-value=\"loss\">" +
+        sig(lt.loss) + "</span>. ∂L/∂W_h = <strong data-value=\"dW_h\">" + sig(lt.sumH) + "</strong> and ∂L/∂W_x = " +
+        "<strong data-value=\"dW_x\">" + sig(lt.sumX) + "</strong>, each a sum of one term per day." + ratio;
+      logBars(inputBars, [{ values: lt.dx, cls: "explorable__line", name: "|∂L/∂xₜ|", key: "dx" }], "|∂L/∂xₜ| (log)");
+      logBars(termBars, [
+        { values: lt.wh, cls: "explorable__line", name: "term of ∂L/∂W_h", key: "W_h" },
+        { values: lt.wx, cls: "explorable__line2", name: "term of ∂L/∂W_x", key: "W_x" },
+      ], "|term| (log)");
     }
 
     [Wh, Wx, b, seq].forEach(function (input) { input.addEventListener("input", redraw); });
@@ -602,5 +766,5 @@
   });
 
   // For tests and the curious: the same functions the page uses.
-  window.lstmgradExplorable = { bpttSteps: bpttSteps, lstmPath: lstmPath, fixed: fixed, expo: expo, general: general, underflowAt: underflowAt };
+  window.lstmgradExplorable = { bpttSteps: bpttSteps, lstmPath: lstmPath, lossTerms: lossTerms, fixed: fixed, expo: expo, general: general, underflowAt: underflowAt };
 })();

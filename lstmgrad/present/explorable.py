@@ -1,9 +1,11 @@
 """Mount points for the pages' explorables: an HTML element whose data attributes hold the defaults.
 
 ``docs/javascripts/explorable.js`` finds these elements in the browser and draws sliders, tables
-and drawings in them. That file is a browser copy of `lstmgrad.models.rnn.bptt_steps` and
-`lstmgrad.studies.article.lstm_path_rows`; ``tests/test_explorable.py`` sets its controls to many values and
-compares every number it shows with ``lstmgrad bptt`` and ``lstmgrad lstm`` for the same inputs.
+and drawings in them. That file is a browser copy of `lstmgrad.models.rnn.bptt_steps`,
+`lstmgrad.studies.article.lstm_path_rows` and `lstmgrad.studies.loss_terms.loss_terms` (the BPTT
+explorable's loss block, with the head and target of `lstmgrad.tasks.anchor`);
+``tests/test_explorable.py`` sets its controls to many values and compares every number it shows
+with ``lstmgrad bptt``, ``lstmgrad lstm`` and `loss_terms` for the same inputs.
 
 With JavaScript off the element keeps the note printed here, and the page's static tables stay.
 """
@@ -31,7 +33,9 @@ def _element(kind: str, attrs: dict[str, str], note: str) -> str:
 def bptt_explorable(
     sequence: Sequence[float] = ANCHOR_SEQUENCE, W_h: float = 0.5, W_x: float = 0.01, b: float = 0.0
 ) -> str:
-    """The BPTT chapter's explorable: sliders for W_h, W_x and b, an editable sequence, h_0 = 0."""
+    """The BPTT chapter's explorable: sliders for W_h, W_x and b, an editable sequence, h_0 = 0; below
+    the chain, tanh with the current z_t, and each day's dL/dx_t and terms of dL/dW_h and dL/dW_x
+    (the loss of `lstmgrad.studies.loss_terms`, head and target fixed as on the page)."""
     x = as_sequence("sequence", sequence)
     attrs = {
         "sequence": _numbers(x),
@@ -41,7 +45,7 @@ def bptt_explorable(
     }
     note = (
         "With JavaScript on, sliders for W_h, W_x and b and an editable sequence appear here, "
-        "with the tables above recomputed live."
+        "with the tables above and the loss's terms below recomputed live."
     )
     return _element("bptt", attrs, note)
 
