@@ -81,7 +81,7 @@ def test_q5_an_underflowed_term_stays_zero_at_any_learning_rate():
     assert g == 0.0 and all(np.float32(lr) * g == 0.0 for lr in (0.01, 1.0, 100.0, 1e30))
 
 
-# --- questions 6 to 8, on the explorables: each answer searched again by hand, with math ---------
+# --- questions 6 to 9, on the explorables: each answer searched again by hand, with math ---------
 
 
 def chain_by_hand(x, W_h, W_x, b=0.0) -> float:
