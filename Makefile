@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: install docs serve test goldens experiments clean vendor-katex bench
+.PHONY: install docs serve test goldens experiments clean vendor-katex vendor-axe bench
 
 # Recreate the install whenever the dependency pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -52,6 +52,17 @@ vendor-katex:  ## refresh the vendored KaTeX from npm (needs npm; the result is 
 	sed -E 's/,url\(fonts\/[^)]*\.woff\) format\("woff"\),url\(fonts\/[^)]*\.ttf\) format\("truetype"\)//g' \
 		build/katex/package/dist/katex.min.css > $(KATEX_DIR)/katex.min.css
 	echo "katex@$(KATEX_VERSION) from npm; see 'make vendor-katex'" > $(KATEX_DIR)/VERSION
+
+# axe-core (the accessibility audit tests/test_accessibility.py injects into every page) is committed
+# under tests/vendor/axe-core/, so the tests need no npm and the site never loads it; this refreshes it.
+AXE_VERSION := 4.14.1
+AXE_DIR := tests/vendor/axe-core
+vendor-axe:  ## refresh the vendored axe-core from npm (needs npm; the result is committed)
+	rm -rf build/axe && mkdir -p build/axe
+	cd build/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
+	rm -rf $(AXE_DIR) && mkdir -p $(AXE_DIR)
+	cp build/axe/package/LICENSE build/axe/package/axe.min.js $(AXE_DIR)/
+	echo "axe-core@$(AXE_VERSION) from npm; see 'make vendor-axe'" > $(AXE_DIR)/VERSION
 
 clean:
 	rm -rf site .cache .pytest_cache

@@ -183,3 +183,55 @@ def test_the_colour_check_sees_two_lines_told_apart_by_colour_only():
     fig.savefig(buf, format="svg")
     plt.close(fig)
     assert not colour_only_series(buf.getvalue())
+
+
+# axe-core from npm, committed under tests/vendor/axe-core/ (`make vendor-axe` refreshes it) and
+# injected into each page by the test: the site itself never loads it, and nothing comes from a CDN.
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}x): ` +
+      v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | "));
+}"""
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_RUN)
+
+
+def test_axe_finds_no_serious_violation_on_any_page(built_site, site_url, browser):
+    """Every page in the light palette, and the pages with explorables and notebooks in the dark one."""
+    problems = []
+    dark = {"bptt/", "lstm/"}  # the explorables; the rest of the dark palette is the theme's own
+    for scheme, paths in (("light", site_pages(built_site)), ("dark", sorted(dark))):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        try:
+            page = context.new_page()
+            for path in paths:
+                page.goto(site_url + path, wait_until="load")
+                if path in ("bptt/", "lstm/"):
+                    page.wait_for_selector("[data-explorable][data-mounted]")
+                problems += [f"{scheme} {path or '/'}: {v}" for v in axe_violations(page)]
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_axe_catches_a_serious_violation(browser, tmp_path):
+    from sitecheck import serve
+
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><title>bad</title><main><img src="x.png">'
+        '<p style="color:#777;background:#888">low contrast</p></main></html>'
+    )
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        with serve(tmp_path) as url:
+            page.goto(url, wait_until="load")
+            found = " ".join(axe_violations(page))
+    finally:
+        context.close()
+    assert "image-alt" in found and "color-contrast" in found, found

@@ -81,7 +81,7 @@ def test_q5_an_underflowed_term_stays_zero_at_any_learning_rate():
     assert g == 0.0 and all(np.float32(lr) * g == 0.0 for lr in (0.01, 1.0, 100.0, 1e30))
 
 
-# --- questions 6 to 8, on the explorables: each answer searched again by hand, with math ---------
+# --- questions 6 to 9, on the explorables: each answer searched again by hand, with math ---------
 
 
 def chain_by_hand(x, W_h, W_x, b=0.0) -> float:
@@ -134,3 +134,28 @@ def test_q8_forget_bias_that_keeps_half_over_ninety_days():
         path(3.4), rel=1e-12
     )
     assert 0.5 ** (1 / 90) > 0.99  # "just above 0.99"
+
+
+def test_q9_day_one_comes_closest_where_the_bias_cancels_the_prices():
+    from lstmgrad.studies.explorables import closest_first_term
+
+    r = closest_first_term(X, W_h=0.5, W_x=0.01)
+    assert (r["b"], f"{r['ratio']:.2f}", f"{r['ratio_at_0']:.3g}", f"{r['floor']:.2f}") == (
+        -1.03,
+        "17.31",
+        "5.58e+03",
+        "17.28",
+    )
+    # by hand from the forward pass: day 5's W_x term over day 1's is
+    # (x_5 tanh'(z_5)) / (x_1 tanh'(z_1) W_h^4 tanh'(z_2) ... tanh'(z_5))
+    for b in (-1.03, 0.0, 0.7):
+        steps = bptt_steps(X, W_h=0.5, W_x=0.01, b=b)
+        slopes = [1 - s["h"] ** 2 for s in steps]
+        by_hand = (X[4] * slopes[4]) / (X[0] * slopes[0] * 0.5**4 * math.prod(slopes[1:]))
+        from lstmgrad.studies.loss_terms import loss_terms, term_ratio
+
+        assert term_ratio(loss_terms(X, W_h=0.5, W_x=0.01, b=b), "W_x", 5, 1) == pytest.approx(
+            by_hand, rel=1e-12
+        )
+        assert by_hand >= r["floor"] * (1 - 1e-12)  # no bias goes below the floor
+    assert r["ratio"] == pytest.approx(r["floor"], rel=0.005)

@@ -58,6 +58,12 @@ BPTT_CASES = """(cases) => {
       wh: control("W_h").value, wx: control("W_x").value, b: control("b").value,
       forward: read("forward"), bptt: read("bptt"),
       chain: root.querySelector("[data-value=chain]").textContent,
+      first: root.querySelector("[data-value=first]").textContent,
+      underflow: (root.querySelector("[data-value=underflow]") || { dataset: {} }).dataset.k || null,
+      plotUnderflow: (root.querySelector("svg [data-underflow]") || { dataset: {} }).dataset.underflow
+        || null,
+      widths: [...root.querySelectorAll(".explorable__chain svg > .explorable__grad")]
+        .map((l) => +l.getAttribute("stroke-width")),
       message: root.querySelector(".explorable__message").textContent,
     };
   });
@@ -74,10 +80,15 @@ LSTM_CASES = """(cases) => {
   return cases.map((c) => {
     set(control("days T"), String(c.T));
     set(control("b_f"), c.bf);
+    if (c.wh !== undefined) set(control("W_h"), c.wh);
+    if (c.wx !== undefined) set(control("W_x"), c.wx);
     return {
-      bf: control("b_f").value,
+      bf: control("b_f").value, wh: control("W_h").value, wx: control("W_x").value,
       rows: [...root.querySelectorAll("table[data-table=lstm] tbody tr")]
         .map((r) => [...r.cells].map((c) => c.textContent)),
+      rnn: root.querySelector("[data-value=rnn]").textContent,
+      cell: root.querySelector("[data-value=cell]").textContent,
+      underflow: (root.querySelector("[data-value=underflow]") || { dataset: {} }).dataset.k || null,
     };
   });
 }"""
@@ -171,7 +182,8 @@ def expected_bptt(case: dict, shown: dict) -> tuple[list[list[str]], list[list[s
     rows = cli_bptt(case_inputs(case), shown["wh"], shown["wx"], shown["b"])
     forward = [row[:4] for row in reversed(rows)]
     bptt = [[row[0], row[4], row[5]] for row in rows]
-    return forward, bptt, rows[-1][5]
+    steps = cli_bptt(case_inputs(case), shown["wh"], shown["wx"], shown["b"], as_json=True)
+    return forward, bptt, f"{steps[0]['cumulative']:.2e}"
 
 
 def case_inputs(case: dict) -> list[float]:
@@ -242,8 +254,29 @@ def check_bptt_cases(page, cases: list[dict]) -> list[str]:
                 tolerated.append(f"{label}: t={t}: lstmgrad {want}, page {got}, bound {cum_bound:.1e}")
         if not _agree(shown["chain"], chain, steps[0]["cumulative"], bounds[1][1]):
             problems.append(f"{label}: summary says {shown['chain']}, lstmgrad {chain}")
+        last = steps[-1]
+        if not _agree(shown["first"], f"{last['cumulative']:.2e}", last["cumulative"], bounds[len(steps)][1]):
+            problems.append(
+                f"{label}: one step back says {shown['first']}, lstmgrad {last['cumulative']:.2e}"
+            )
+        want_under = underflow_k(steps)
+        if str(want_under or None) != str(shown["underflow"]) or shown["plotUnderflow"] != shown["underflow"]:
+            problems.append(
+                f"{label}: underflow marked at {shown['underflow']} (plot {shown['plotUnderflow']}), "
+                f"lstmgrad's products reach 0 at {want_under}"
+            )
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:20])
     return tolerated
+
+
+def underflow_k(steps: list[dict]) -> int | None:
+    """The first k steps back where lstmgrad's product dh_T/dh_{T-k} is exactly 0 with no factor 0."""
+    for k, s in enumerate(reversed(steps), start=1):
+        if s["local"] == 0:
+            return None
+        if s["cumulative"] == 0:
+            return k
+    return None
 
 
 def random_cases(n: int, seed: int = 14) -> list[dict]:
@@ -340,6 +373,20 @@ def test_fifty_random_cases_match_lstmgrad(bptt_page):
 
 
 @UNDERFLOW_EXPECTED
+def test_t_1000_marks_underflow_where_lstmgrad_finds_it(bptt_page):
+    # the anchor's chain underflows float64 on the way back; the page says where, in the summary,
+    # on the plot and on the strip, as lstmgrad finds it, and prints the chain as lstmgrad does
+    case = {"sequence": ANCHOR, "T": 1000, "wh": "0.5", "wx": "0.01", "b": "0"}
+    (shown,) = bptt_page.evaluate(BPTT_CASES, [case])
+    steps = cli_bptt(case_inputs(case), "0.5", "0.01", "0", as_json=True)
+    k = underflow_k(steps)
+    assert k is not None and 1 < k < 1000, k
+    assert shown["underflow"] == str(k) and shown["plotUnderflow"] == str(k), shown["underflow"]
+    assert shown["chain"] == "0.00e+00" == f"{steps[0]['cumulative']:.2e}"
+    assert bptt_page.locator("[data-explorable=bptt] .explorable__chain .explorable__underflow").count() == 1
+
+
+@UNDERFLOW_EXPECTED
 def test_redraw_for_a_thousand_steps_is_under_50_ms(bptt_page):
     case = {"sequence": ANCHOR, "T": 1000, "wh": "0.5", "wx": "0.01", "b": "0"}
     (shown,) = bptt_page.evaluate(BPTT_CASES, [case])
@@ -418,21 +465,106 @@ def test_numbers_are_formatted_as_python_formats_them(bptt_page):
 @UNDERFLOW_EXPECTED
 def test_lstm_explorable_matches_lstmgrad_lstm(open_page):
     page = open_page("lstm/")
-    rows = page.locator("table[data-table=lstm] tbody tr").all_inner_texts()
-    assert rows[-1].split("\t") == ["5", "0.2100", "1.65e-05", "0.9526", "0.8309"]  # the worked example
+    opened = page.evaluate(
+        "document.querySelector('[data-explorable=lstm] input[type=number][id$=-T]').value"
+    )
+    assert opened == "90", "the LSTM explorable opens at T = 90"
+    (start,) = page.evaluate(LSTM_CASES, [{"bf": "2", "T": 5}])
+    assert start["rows"][-1] == ["5", "0.2100", "1.65e-05", "0.9526", "8.31e-01"]  # the worked example
     rng = random.Random(14)
     cases = [{"bf": bf, "T": T} for bf, T in (("2", 5), ("2", 90), ("-4", 90), ("0", 1), ("6", 1000))]
-    cases += [{"bf": f"{rng.randint(-40, 60) / 10:g}", "T": rng.randint(1, 200)} for _ in range(10)]
+    cases += [{"bf": "-2.4", "T": 90}, {"bf": "-3", "T": 90, "wh": "1.5", "wx": "0.001"}]
+    cases += [{"bf": "2", "T": 1000, "wh": "0.5", "wx": "0.01"}]
+    cases += [
+        {
+            "bf": f"{rng.randint(-40, 60) / 10:g}",
+            "T": rng.randint(1, 200),
+            "wh": f"{rng.randint(-300, 300) / 100:g}",
+            "wx": f"{rng.randint(-100, 100) / 1000:g}",
+        }
+        for _ in range(10)
+    ]
     shown_all = page.evaluate(LSTM_CASES, cases)
     for case, shown in zip(cases, shown_all, strict=True):
         T = case["T"]
         lags = [k for k in (1, 2, 5, 10, 20, 30, 45, 60, 90, 100, 200, 500, 1000) if k < T] + [T]
         seq = ",".join(repr(v) for v in repeated_sequence(T))
-        printed = run(
-            ["lstm", f"--sequence={seq}", f"--bf={shown['bf']}", "--lags", ",".join(map(str, lags))]
-        )
-        want = [row[:5] for row in markdown_tables(printed)[0][1:]]
-        assert shown["rows"] == want, f"b_f = {shown['bf']}, T = {T}"
+        weights = [
+            f"--wh={shown['wh']}",
+            f"--wx={shown['wx']}",
+            f"--lstm-wh={shown['wh']}",
+            f"--lstm-wx={shown['wx']}",
+        ]
+        steps = json.loads(run(["lstm", f"--sequence={seq}", f"--bf={shown['bf']}", *weights, "--json"]))[
+            "steps"
+        ]
+        want = [
+            [
+                str(k),
+                f"{s['rnn_local']:.4f}",
+                f"{s['rnn_chain']:.2e}",
+                f"{s['f']:.4f}",
+                f"{s['cell_path']:.2e}",
+            ]
+            for k in lags
+            for s in [steps[T - k]]
+        ]
+        label = f"b_f = {shown['bf']}, W_h = {shown['wh']}, W_x = {shown['wx']}, T = {T}"
+        assert shown["rows"] == want, label
+        assert shown["rnn"] == f"{steps[0]['rnn_chain']:.2e}", label
+        assert shown["cell"] == f"{steps[0]['cell_path']:.2e}", label
+        rnn_k = underflow_k([{"local": s["rnn_local"], "cumulative": s["rnn_chain"]} for s in steps])
+        cell_k = underflow_k([{"local": s["f"], "cumulative": s["cell_path"]} for s in steps])
+        assert shown["underflow"] == (str(rnn_k or cell_k) if (rnn_k or cell_k) else None), label
+
+
+def test_lstm_at_b_f_minus_2_4_prints_the_cell_path_in_significant_digits(open_page):
+    page = open_page("lstm/")
+    (shown,) = page.evaluate(LSTM_CASES, [{"bf": "-2.4", "T": 90, "wh": "0.5", "wx": "0.01"}])
+    lag10 = next(r for r in shown["rows"] if r[0] == "10")
+    assert lag10[4] != "0.0000" and "e-" in lag10[4], (
+        lag10
+    )  # no longer printed as 0 beside the RNN's 4.55e-11
+
+
+def test_presets_set_the_cases_the_prose_discusses(bptt_page, open_page):
+    bptt_page.evaluate(BPTT_CASES, [{"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.01", "b": "0"}])
+    bptt_page.get_by_role("button", name="W_h = 1.5").click()
+    (shown,) = bptt_page.evaluate(BPTT_CASES, [{}])
+    assert shown["wh"] == "1.5"
+    assert (
+        shown["chain"]
+        == f"{cli_bptt(list(ANCHOR_SEQUENCE), '1.5', '0.01', '0', as_json=True)[0]['cumulative']:.2e}"
+    )
+    bptt_page.get_by_role("button", name="W_x near 0").click()
+    assert bptt_page.evaluate(BPTT_CASES, [{}])[0]["wx"] == "0.001"
+    # the number box beside a slider holds its value, and typing into it moves the slider
+    box = bptt_page.get_by_label("W_h (number)")
+    assert box.input_value() == "1.5"
+    box.fill("0.7")
+    box.dispatch_event("change")
+    assert bptt_page.get_by_label("W_h", exact=True).input_value() == "0.7"
+    lstm = open_page("lstm/")
+    lstm.get_by_role("button", name="b_f = −3").click()
+    assert lstm.get_by_label("b_f", exact=True).input_value() == "-3"
+
+
+@UNDERFLOW_EXPECTED
+def test_the_strip_thins_visibly_at_t_90(bptt_page):
+    # widths on a log scale: at T = 90 the arrows span the full range, the thinnest a twelfth of the seed
+    (shown,) = bptt_page.evaluate(
+        BPTT_CASES, [{"sequence": ANCHOR, "T": 90, "wh": "0.5", "wx": "0.01", "b": "0"}]
+    )
+    widths = shown["widths"]
+    assert len(widths) == 91, len(widths)  # the seed and one arrow per step
+    assert widths[0] == 12 and min(widths) <= 1.5 and sorted(widths, reverse=True) == widths, widths[:5]
+    steps = cli_bptt(case_inputs({"sequence": ANCHOR, "T": 90}), "0.5", "0.01", "0", as_json=True)
+    import math
+
+    logs = [math.log10(abs(s["cumulative"])) for s in reversed(steps)]  # t = T first, as drawn
+    lo, hi = math.floor(min(logs)), 0
+    want = [1 + 11 * (v - lo) / (hi - lo) for v in logs]
+    assert all(abs(w - round(x, 3)) < 2e-3 for w, x in zip(widths[1:], want, strict=True))
 
 
 def test_dark_palette_and_instant_navigation(open_page, site_url):
@@ -549,3 +681,122 @@ def test_lstm_cell_marks_the_additive_path_and_states_the_worked_example():
     row_t1 = next(row for row in table[1:] if row[0] == "1")
     assert example.endswith(f"Π fₜ = {row_t1[4]}"), (example, row_t1)
     assert svg == golden_path(ROOT / "snippets/lstm_cell_svg.py").read_text().rstrip("\n")
+
+
+def test_lstm_explorable_refuses_settings_its_sliders_cannot_show():
+    assert _data(lstm_explorable(T=90))["data-t"] == "90"
+    assert _data(lstm_explorable(W_h=0.7))["data-lstm-w-h"] == "0.7"  # one slider drives both models
+    for bad in (
+        dict(W_h=0.5, lstm_w_h=0.6),
+        dict(W_x=0.01, lstm_w_x=0.02),
+        dict(T=0),
+        dict(T=1001),
+        dict(T=2.5),
+    ):
+        with pytest.raises(ValueError, match="lstm_explorable"):
+            lstm_explorable(**bad)
+
+
+# The loss block and the tanh curve of the BPTT explorable, read back after the sliders are set.
+LOSS_READ = """(cases) => {
+  const root = document.querySelector("[data-explorable=bptt]");
+  const control = (name) => [...root.querySelectorAll("label")]
+    .find((l) => l.textContent.startsWith(name)).control;
+  const set = (input, value) => {
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const value = (name) => (root.querySelector(`[data-value="${name}"]`) || {}).textContent || null;
+  return cases.map((c) => {
+    set(control("sequence"), c.sequence);
+    set(control("repeat to length T"), String(c.T));
+    set(control("W_h"), c.wh);
+    set(control("W_x"), c.wx);
+    set(control("b"), c.b);
+    const bars = (svg) => [...svg.querySelectorAll("[data-series]")].map((g) => ({
+      key: g.dataset.series,
+      bars: [...g.querySelectorAll("rect.explorable__bar")]
+        .map((r) => [+r.dataset.t, r.dataset.value, +r.getAttribute("height")]),
+      zeros: [...g.querySelectorAll("text[data-t]")].map((z) => [+z.dataset.t, z.dataset.value]),
+    }));
+    const figs = root.querySelectorAll(".explorable__loss .explorable__figure svg");
+    const tanh = root.querySelector(".explorable__tanh svg");
+    return {
+      wh: control("W_h").value, wx: control("W_x").value, b: control("b").value,
+      rows: [...root.querySelectorAll("table[data-table=loss] tbody tr:not(.explorable__spacer)")]
+        .map((r) => [...r.cells].map((c) => c.textContent)),
+      yHat: value("y-hat"), loss: value("loss"), ratio: value("ratio"),
+      dW_h: value("dW_h"), dW_x: value("dW_x"),
+      inputs: bars(figs[0]), terms: bars(figs[1]),
+      dots: [...tanh.querySelectorAll("[data-series=tanh] circle")]
+        .map((p) => [+p.dataset.t, p.dataset.z, +p.getAttribute("cx"), +p.getAttribute("cy")]),
+      slopes: [...tanh.querySelectorAll("[data-series=slope] rect")].map((p) => [+p.dataset.t, p.dataset.z]),
+    };
+  });
+}"""
+
+LOSS_CASES = [
+    {"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.01", "b": "0"},
+    {"sequence": ANCHOR, "T": 5, "wh": "1.5", "wx": "0.01", "b": "0"},
+    {"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.001", "b": "0"},
+    {"sequence": ANCHOR, "T": 5, "wh": "-0.8", "wx": "-0.02", "b": "0.3"},
+    {"sequence": ANCHOR, "T": 30, "wh": "0.9", "wx": "0.005", "b": "-0.5"},
+    {"sequence": "1, -2, 3", "T": 3, "wh": "0", "wx": "0.1", "b": "0"},
+    {"sequence": "0.5, -0.25, 0.125", "T": 12, "wh": "2", "wx": "0.05", "b": "1"},
+]
+
+
+def _e(v: float) -> str:
+    return f"{v:.2e}"
+
+
+@pytest.mark.parametrize("case", LOSS_CASES, ids=lambda c: f"T{c['T']}-wh{c['wh']}-wx{c['wx']}")
+def test_loss_block_shows_what_loss_terms_computes(bptt_page, case):
+    # every number of the loss block against lstmgrad.studies.loss_terms, at the sliders' values
+    from lstmgrad.studies.loss_terms import loss_terms, term_ratio
+
+    (shown,) = bptt_page.evaluate(LOSS_READ, [case])
+    W_x = float(shown["wx"])
+    terms = loss_terms(case_inputs(case), W_h=float(shown["wh"]), W_x=W_x, b=float(shown["b"]))
+    want_rows = [[str(s.t), _e(s.dz * W_x), _e(s.W_h), _e(s.W_x)] for s in terms.steps]
+    assert shown["rows"] == want_rows
+    assert [shown["yHat"], shown["loss"]] == [_e(terms.y_hat), _e(terms.loss)]
+    assert [shown["dW_h"], shown["dW_x"]] == [_e(terms.total("W_h")), _e(terms.total("W_x"))]
+    if terms.steps[0].W_x != 0:
+        assert shown["ratio"] == _e(term_ratio(terms, "W_x", near=terms.T, far=1))
+    # one bar per nonzero value, labelled with it, taller for a larger |value| (a log scale keeps order)
+    for got, key, values in [
+        (shown["inputs"][0], "dx", [s.dz * W_x for s in terms.steps]),
+        (shown["terms"][0], "W_h", [s.W_h for s in terms.steps]),
+        (shown["terms"][1], "W_x", [s.W_x for s in terms.steps]),
+    ]:
+        assert got["key"] == key
+        assert [(t, v) for t, v, _ in got["bars"]] == [
+            (t, _e(v)) for t, v in enumerate(values, 1) if v != 0
+        ], key
+        assert all(h > 0 for _, _, h in got["bars"]), key
+        by_size = sorted(got["bars"], key=lambda bar: abs(values[bar[0] - 1]))
+        assert [h for _, _, h in by_size] == sorted(h for _, _, h in by_size), key
+        if terms.T <= 20:
+            assert [t for t, _ in got["zeros"]] == [t for t, v in enumerate(values, 1) if v == 0], key
+    # the tanh curve: one point per step on tanh and on its slope, at the forward table's z_t
+    zs = [f"{s.z:.4f}" for s in terms.steps]
+    assert [(t, z) for t, z, _, _ in shown["dots"]] == list(enumerate(zs, 1))
+    assert [(t, z) for t, z in shown["slopes"]] == list(enumerate(zs, 1))
+    order = sorted(shown["dots"], key=lambda d: terms.steps[d[0] - 1].z)
+    assert [d[2] for d in order] == sorted(d[2] for d in order)  # further right for a larger z_t
+    # and higher (smaller cy) for a larger h_t = tanh(z_t)
+    order = sorted(shown["dots"], key=lambda d: terms.steps[d[0] - 1].z)
+    assert [-d[3] for d in order] == sorted(-d[3] for d in order)
+
+
+def test_tanh_points_move_with_the_sliders(bptt_page):
+    low, high = bptt_page.evaluate(
+        LOSS_READ,
+        [
+            {"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.001", "b": "0"},
+            {"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.02", "b": "0"},
+        ],
+    )
+    # a larger W_x pushes every z_t = W_h h_{t-1} + W_x x_t to the right, up the curve
+    assert all(b[2] > a[2] for a, b in zip(low["dots"], high["dots"], strict=True))

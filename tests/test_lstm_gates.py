@@ -12,7 +12,7 @@ import re
 import pytest
 from test_site import markdown_tables
 
-from lstmgrad.present.diagrams import lstm_cell_svg
+from lstmgrad.present.diagrams import DIM, HIGHLIGHT, INK, lstm_cell_svg
 from lstmgrad.present.gates import forget_bias_crossover_table, lstm_gate_svg
 from lstmgrad.studies.experiments import bridge_records
 from lstmgrad.studies.gates import forget_bias_crossover, lstm_gate_rows
@@ -82,13 +82,37 @@ def test_each_drawing_highlights_one_gate_and_dims_the_others(gate):
     svg = lstm_gate_svg(gate, X)
     assert svg != lstm_cell_svg(X)  # the plain cell is unchanged (its golden copy pins it)
     boxes = re.findall(
-        r'<rect x="([\d.]+)" y="175" width="48" height="30" rx="4" fill="#fff" stroke="([^"]+)"', svg
+        r'<rect x="([\d.]+)" y="175" width="48" height="30" rx="4" [^>]*?stroke="([^"]+)"'
+        r'( stroke-opacity="[\d.]+")?',
+        svg,
     )
-    colours = {x: c for x, c in boxes}
+    looks = {x: (c, o) for x, c, o in boxes}
     x_of = {"f": "146", "i": "226", "g": "286", "o": "376"}
+    # the highlight is a teal that reads on white and on the dark slate; the rest is the page's own
+    # ink, faded, so it dims in either palette
     for name, x in x_of.items():
-        assert colours[x] == ("#00796b" if name == gate else "#bdbdbd"), name
+        want = (HIGHLIGHT, "") if name == gate else (INK, f' stroke-opacity="{DIM}"')
+        assert looks[x] == want, name
+    assert INK == "currentColor" and float(DIM) < 0.5
     assert 'class="cell-path"' in svg  # the red line stays
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        c = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_highlight_reads_in_both_palettes():
+    # white, and Material's slate background hsl(225, 15%, 14%)
+    for background in ("#ffffff", "#1e2129"):
+        assert _contrast(HIGHLIGHT, background) >= 3.0, background
 
 
 def test_highlight_must_name_a_gate():

@@ -5,8 +5,9 @@
 (``docs/bptt.md``); `lstm_cell_svg` marks the LSTM cell's additive cell-state path and states the
 worked example's forget gates from `lstmgrad.studies.article.lstm_path_rows` (``docs/lstm.md``).
 Snippets print them into the pages at build time and golden copies pin them, so a diagram cannot
-disagree with the table beside it. Colours are fixed (the site's stylesheet puts build-time SVGs
-on white in the dark palette), and each carries a title and an aria-label for screen readers.
+disagree with the table beside it. They follow the page's palette: ink is ``currentColor``, boxes are
+filled with the page's background, and the two accents keep a 3:1 contrast on white and on the dark
+slate. Each carries a title and an aria-label for screen readers.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from lstmgrad.present.markdown import _sub
 from lstmgrad.studies.article import lstm_path_rows
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE
 
-INK = "#212121"
-MUTED = "#757575"
-GRADIENT = "#3949ab"  # indigo: the backward pass
-CELL = "#c62828"  # red: the LSTM's cell-state path
-HIGHLIGHT = "#00796b"  # teal: the one gate a drawing is about
-DIM = "#bdbdbd"  # the parts it is not about
+INK = "currentColor"  # the page's text colour, in either palette
+MUTED = "#808080"
+GRADIENT = "#5c6bc0"  # indigo: the backward pass
+CELL = "#e53935"  # red: the LSTM's cell-state path
+HIGHLIGHT = "#00897b"  # teal: the one gate a drawing is about (4.3:1 on white, 3.7:1 on the dark slate)
+DIM = "0.3"  # the opacity of the parts it is not about: the page's ink, faded, in either palette
+PAPER = 'style="fill: var(--md-default-bg-color, #fff)"'  # a box filled with the page's background
+SHADE = 'style="fill: var(--md-default-fg-color--lightest, #f5f5f5)"'
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 
 
@@ -48,7 +51,7 @@ def _svg(
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
         f'viewBox="0 0 {width:g} {height:g}" '
-        f'width="100%" style="max-width:{width:g}px;height:auto" {FONT} font-size="14">'
+        f'width="100%" style="max-width:{width:g}px;height:auto" fill="currentColor" {FONT} font-size="14">'
     )
     # One element per line and no blank lines: a blank line would end Markdown's raw-HTML block.
     return "\n".join([head, f"<title>{label}</title>", f"<defs>{markers}</defs>", *body, "</svg>"])
@@ -98,7 +101,7 @@ def unrolled_rnn_svg(
         x_t = steps[k - 1]["x"]
         body.append(
             f'<rect x="{x_of[k] - 38:g}" y="{y_x - 16}" width="76" height="30" rx="4" '
-            f'fill="#fff" stroke="{MUTED}"/>'
+            f'{PAPER} stroke="{MUTED}"/>'
         )
         body.append(_text(x_of[k], y_x + 4, f"x{_sub(k)} = {x_t:g}"))
     body.append(
@@ -106,13 +109,13 @@ def unrolled_rnn_svg(
         f'stroke-width="1.5" marker-end="url(#rnn-ink)"/>'
     )
     body.append(
-        f'<rect x="{loss_x - 18:g}" y="{y_h - 18}" width="36" height="36" rx="4" fill="#fff" stroke="{INK}"/>'
+        f'<rect x="{loss_x - 18:g}" y="{y_h - 18}" width="36" height="36" rx="4" {PAPER} stroke="{INK}"/>'
     )
     body.append(_text(loss_x, y_h + 5, "L"))
     # states
     for k in range(T + 1):
         body.append(
-            f'<circle cx="{x_of[k]:g}" cy="{y_h}" r="{r}" fill="#fff" stroke="{INK}" stroke-width="1.5"/>'
+            f'<circle cx="{x_of[k]:g}" cy="{y_h}" r="{r}" {PAPER} stroke="{INK}" stroke-width="1.5"/>'
         )
         body.append(_text(x_of[k], y_h + 5, f"h{_sub(k)}"))
     body.append(_text(x_of[0], y_h + r + 20, f"h₀ = {h_0:g}", extra=f'fill="{MUTED}"'))
@@ -190,38 +193,54 @@ def lstm_cell_svg(
     path = rows[0]["cell_path"]
     y_c, y_h, y_gate, y_mul = 70, 250, 190, 130
     x_f, x_i, x_g, x_o, x_add, x_out = 170, 250, 310, 400, 310, 470
-    body = [f'<rect x="90" y="40" width="440" height="240" rx="14" fill="#fafafa" stroke="{MUTED}"/>']
+    body = [f'<rect x="90" y="40" width="440" height="240" rx="14" {SHADE} stroke="{MUTED}"/>']
 
-    def ink(part: str | None = None) -> tuple[str, str, str]:
-        """(colour, stroke width, marker) of a part: ink as drawn, or highlighted, or dimmed."""
+    def ink(part: str | None = None) -> tuple[str, str, str, str]:
+        """(colour, stroke width, marker, fade) of a part: ink as drawn, or highlighted, or dimmed.
+
+        A dimmed part keeps the page's ink at opacity `DIM`, so it fades in either palette; ``fade``
+        names the opacity attribute's value ("" for a part drawn at full strength)."""
         if highlight is None or part == "always":
-            return INK, "1.5", "lstm-ink"
+            return INK, "1.5", "lstm-ink", ""
         if part == highlight:
-            return HIGHLIGHT, "3", "lstm-hi"
-        return DIM, "1.5", "lstm-dim"
+            return HIGHLIGHT, "3", "lstm-hi", ""
+        return INK, "1.5", "lstm-ink", DIM
+
+    def faded(fade: str, what: str) -> str:
+        """The attribute that fades a dimmed part's ``what`` ("stroke", "fill" or the whole element)."""
+        if not fade:
+            return ""
+        return f' opacity="{fade}"' if what == "all" else f' {what}-opacity="{fade}"'
 
     def op(x: float, y: float, sign: str, colour: str = INK, part: str | None = None) -> str:
+        fade = ""
         if part is not None and highlight is not None:
-            colour = ink(part)[0]
-        return f'<circle cx="{x}" cy="{y}" r="13" fill="#fff" stroke="{colour}" stroke-width="2"/>' + _text(
-            x, y + 5, sign, extra=f'fill="{colour}" font-weight="700"'
-        )
+            colour, _, _, fade = ink(part)
+        return (
+            f'<circle cx="{x}" cy="{y}" r="13" {PAPER} stroke="{colour}"{faded(fade, "stroke")} '
+            f'stroke-width="2"/>'
+        ) + _text(x, y + 5, sign, extra=f'fill="{colour}"{faded(fade, "fill")} font-weight="700"')
 
     def gate(x: float, name: str, fn: str, part: str) -> str:
-        colour, width, _ = ink(part)
+        colour, width, _, fade = ink(part)
         return (
-            f'<rect x="{x - 24}" y="{y_gate - 15}" width="48" height="30" rx="4" fill="#fff" '
-            f'stroke="{colour}"'
+            f'<rect x="{x - 24}" y="{y_gate - 15}" width="48" height="30" rx="4" {PAPER} '
+            f'stroke="{colour}"{faded(fade, "stroke")}'
             + ("" if highlight is None else f' stroke-width="{width}"')
             + "/>"
-            + _text(x, y_gate + 5, fn, extra="" if highlight is None else f'fill="{colour}"')
+            + _text(
+                x, y_gate + 5, fn, extra="" if highlight is None else f'fill="{colour}"{faded(fade, "fill")}'
+            )
             + _text(x + 5, y_gate + 33, name, anchor="start", extra=f'fill="{MUTED}" font-size="12"')
         )
 
     def wire(points: str, arrow: bool = True, part: str | None = None) -> str:
-        colour, width, marker = ink(part)
+        colour, width, marker, fade = ink(part)
         end = f' marker-end="url(#{marker})"' if arrow else ""
-        return f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="{width}"{end}/>'
+        return (
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="{width}"{end}'
+            f"{faded(fade, 'all')}/>"
+        )
 
     # h_{t-1} and x_t merge into the bus that feeds every gate
     body.append(wire(f"20,{y_h} 130,{y_h} 130,{y_gate + 50} {x_o},{y_gate + 50}", arrow=False, part="always"))
@@ -242,11 +261,16 @@ def lstm_cell_svg(
     body.append(wire(f"{x_add},{y_mul - 13} {x_add},{y_c + 15}", part="i" if highlight == "i" else "g"))
     # the output: tanh(C_t) times o_t gives h_t
     body.append(wire(f"{x_out},{y_c} {x_out},{y_mul - 13}", part="o"))
-    colour = ink("o")[0]
+    colour, _, _, fade = ink("o")
     body.append(
-        f'<rect x="{x_out - 24}" y="{y_mul - 13}" width="48" height="26" rx="4" fill="#fff" '
-        f'stroke="{colour}"/>'
-        + _text(x_out, y_mul + 5, "tanh", extra="" if highlight is None else f'fill="{colour}"')
+        f'<rect x="{x_out - 24}" y="{y_mul - 13}" width="48" height="26" rx="4" {PAPER} '
+        f'stroke="{colour}"{faded(fade, "stroke")}/>'
+        + _text(
+            x_out,
+            y_mul + 5,
+            "tanh",
+            extra="" if highlight is None else f'fill="{colour}"{faded(fade, "fill")}',
+        )
     )
     body.append(wire(f"{x_out},{y_mul + 13} {x_out},{y_gate - 15}", part="o"))
     body.append(wire(f"{x_o + 24},{y_gate} {x_out - 15},{y_gate}", part="o"))
@@ -282,5 +306,5 @@ def lstm_cell_svg(
         f"gate times tanh of C t gives h t. In the worked example the product of the {T} forget gates "
         f"is {path:.4f}."
     )
-    extra = () if highlight is None else (("hi", HIGHLIGHT), ("dim", DIM))
+    extra = () if highlight is None else (("hi", HIGHLIGHT),)
     return _svg(620, 356, alt, body, "lstm", extra)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmgrad.present.diagrams import CELL, INK, LSTM_GATES, MUTED, _svg, _text, lstm_cell_svg
+from lstmgrad.present.diagrams import CELL, INK, LSTM_GATES, MUTED, PAPER, SHADE, _svg, _text, lstm_cell_svg
 from lstmgrad.present.figures import style, svg_text
 from lstmgrad.present.markdown import _sub, markdown_table
 from lstmgrad.studies.article import at_lags, lstm_path_rows
@@ -192,18 +192,18 @@ def gru_cell_svg(
         return f'<polyline points="{points}" fill="none" stroke="{INK}" stroke-width="1.5"{end}/>'
 
     def op(x: float, y: float, sign: str, colour: str = INK) -> str:
-        return f'<circle cx="{x}" cy="{y}" r="13" fill="#fff" stroke="{colour}" stroke-width="2"/>' + _text(
+        return f'<circle cx="{x}" cy="{y}" r="13" {PAPER} stroke="{colour}" stroke-width="2"/>' + _text(
             x, y + 5, sign, extra=f'fill="{colour}" font-weight="700"'
         )
 
     def box(x: float, y: float, label: str, name: str = "") -> str:
-        out = f'<rect x="{x - 24}" y="{y - 15}" width="48" height="30" rx="4" fill="#fff" stroke="{INK}"/>'
+        out = f'<rect x="{x - 24}" y="{y - 15}" width="48" height="30" rx="4" {PAPER} stroke="{INK}"/>'
         out += _text(x, y + 5, label)
         if name:
             out += _text(x + 5, y + 33, name, anchor="start", extra=f'fill="{MUTED}" font-size="12"')
         return out
 
-    body = [f'<rect x="90" y="40" width="440" height="240" rx="14" fill="#fafafa" stroke="{MUTED}"/>']
+    body = [f'<rect x="90" y="40" width="440" height="240" rx="14" {SHADE} stroke="{MUTED}"/>']
     # h_{t-1} also feeds the gates, with x_t, through the bus below
     body.append(wire(f"60,{y_c} 60,{y_bus} {x_n},{y_bus}", arrow=False))
     body.append(wire(f"130,320 130,{y_bus}", arrow=False))

@@ -1,6 +1,6 @@
 """The exercises that use the explorables, answered: each searches the grid a slider moves on.
 
-Shown on "Test your understanding" (``docs/exercises.md``, questions 6 to 8). The grids are the
+Shown on "Test your understanding" (``docs/exercises.md``, questions 6 to 9). The grids are the
 sliders' (``docs/javascripts/explorable.js``: b from -5 to 5 in steps of 0.01, W_x from -0.1 to
 0.1 in steps of 0.001, b_f from -4 to 6 in steps of 0.1); the snippets state them.
 """
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from lstmgrad.models.rnn import bptt_steps
 from lstmgrad.studies.article import lstm_path_rows, w_h_grid
+from lstmgrad.studies.loss_terms import loss_terms, term_ratio
 from lstmgrad.tasks.anchor import ANCHOR_SEQUENCE, repeated_sequence
 
 
@@ -75,3 +76,30 @@ def forget_bias_to_keep(
             }
         previous = path
     raise ValueError(f"no b_f in [{lo:g}, {hi:g}] keeps {share:g} of the cell path over {days} days")
+
+
+def closest_first_term(
+    sequence: Sequence[float] = ANCHOR_SEQUENCE,
+    W_h: float = 0.5,
+    W_x: float = 0.01,
+    lo: float = -5.0,
+    hi: float = 5.0,
+    step: float = 0.01,
+) -> dict[str, float]:
+    """The bias b on the grid at which day 1's term of dL/dW_x comes closest in size to day T's: the
+    smallest ratio |term_T| / |term_1| of `lstmgrad.studies.loss_terms.loss_terms`.
+
+    Returns ``b``, ``ratio`` there, ``ratio_at_0`` (b = 0) and ``floor`` = |x_T / x_1| / |W_h|**(T-1):
+    the ratio is that floor divided by tanh'(z_1) ... tanh'(z_{T-1}), each at most 1, so no bias
+    brings it lower.
+    """
+    grid = w_h_grid(lo, hi, step)
+    T = len(sequence)
+    ratios = [term_ratio(loss_terms(sequence, W_h=W_h, W_x=W_x, b=float(b)), "W_x", T, 1) for b in grid]
+    best = min(range(len(grid)), key=lambda k: ratios[k])
+    return {
+        "b": float(grid[best]),
+        "ratio": ratios[best],
+        "ratio_at_0": term_ratio(loss_terms(sequence, W_h=W_h, W_x=W_x), "W_x", T, 1),
+        "floor": abs(sequence[-1] / sequence[0]) / abs(float(W_h)) ** (T - 1),
+    }

@@ -1,0 +1,194 @@
+"""Each chapter as a Jupyter notebook: its snippets, in page order, executed while the site builds.
+
+- ``on_files`` finds every executed fence (``--8<-- "snippets/…"``) in the chapters it builds and starts
+  running the snippets of each chapter in one Python kernel, in a background thread, while MkDocs
+  renders the pages (the snippets are independent scripts; each chapter's run starts with a
+  ``%reset``, so no chapter sees another's names).
+- ``on_page_markdown`` puts a labelled download link under the chapter's title.
+- ``on_post_build`` waits for the kernel and writes ``<page>/lstmgrad-<page>.ipynb`` next to the page:
+  a first cell with the install line, then one code cell per snippet with what it printed. A
+  snippet that raises fails the build and names the file. Cell ids are numbered and nothing else
+  varies, so two builds write the same bytes.
+
+tests/test_downloads.py runs every downloaded notebook again in a clean kernel and compares what
+each cell prints with the page's Result tab.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+# the executed fences the pages embed (tests/test_site.py's EXEC_FENCE)
+_FENCE = re.compile(
+    r'^(?P<indent>[ \t]*)```python exec="on"(?P<opts>[^\n]*)\n(?P=indent)--8<-- "(?P<path>snippets/[^"]+)"\n',
+    re.MULTILINE,
+)
+_state: dict[str, Any] = {}
+TIMEOUT = 600  # seconds for one snippet
+
+
+def notebook_name(src_uri: str) -> str:
+    """docs/<page>.md -> the notebook's file name, next to the page's index.html."""
+    return f"lstmgrad-{Path(src_uri).stem}.ipynb"
+
+
+def _chapters(files) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """{page: its snippets}, for the Markdown pages this build renders (not those it excludes)."""
+    found = {}
+    for file in files.documentation_pages():
+        if not file.src_uri.endswith(".md") or "/" in file.src_uri:
+            continue
+        paths = [m["path"] for m in _FENCE.finditer(Path(file.abs_src_path).read_text(encoding="utf-8"))]
+        if paths:
+            found[file.src_uri] = paths
+    return found
+
+
+def _run_all(chapters: dict[str, list[str]], root: Path) -> dict[str, list[dict[str, Any]]]:
+    """Run every chapter's snippets in one kernel; {page: [{source, outputs}]}, or raise."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(root))
+    results: dict[str, list[dict[str, Any]]] = {}
+    try:
+        for page, paths in chapters.items():
+            kc.execute_interactive(
+                "%reset -f", store_history=False, timeout=TIMEOUT, output_hook=lambda m: None
+            )
+            cells = []
+            for path in paths:
+                source = (root / path).read_text(encoding="utf-8")
+                outputs: list[dict[str, Any]] = []
+
+                def hook(msg: dict[str, Any], outputs: list[dict[str, Any]] = outputs) -> None:
+                    kind, content = msg["msg_type"], msg["content"]
+                    if kind == "stream":
+                        if (
+                            outputs
+                            and outputs[-1]["output_type"] == "stream"
+                            and outputs[-1]["name"] == content["name"]
+                        ):
+                            outputs[-1]["text"] += content["text"]
+                        else:
+                            outputs.append(
+                                {"output_type": "stream", "name": content["name"], "text": content["text"]}
+                            )
+                    elif kind == "error":
+                        outputs.append(
+                            {"output_type": "error", "ename": content["ename"], "evalue": content["evalue"]}
+                        )
+
+                reply = kc.execute_interactive(source, timeout=TIMEOUT, output_hook=hook)
+                if reply["content"]["status"] != "ok":
+                    error = next((o for o in outputs if o["output_type"] == "error"), {})
+                    raise PluginError(
+                        f"notebook_download hook: {path} (on {page}) raised in the kernel: "
+                        f"{error.get('ename')}: {error.get('evalue')}"
+                    )
+                # stderr (progress bars, warnings) is not what the page shows
+                cells.append(
+                    {
+                        "path": path,
+                        "source": source,
+                        "outputs": [o for o in outputs if o.get("name") != "stderr"],
+                    }
+                )
+            results[page] = cells
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return results
+
+
+def _notebook(page: str, cells: list[dict[str, Any]], install: str, site_url: str) -> dict[str, Any]:
+    url = site_url.rstrip("/") + "/" + ("" if page == "index.md" else page.removesuffix(".md") + "/")
+    intro = (
+        f"# lstmgrad: `{page}` as a notebook\n\n"
+        f"The snippets of {url}, in page order, with what they printed when the site was built. "
+        "Each code cell is one file from the repository's `snippets/` folder and runs on its own.\n\n"
+        "To run it yourself, install the package the pages were built with, then run all cells:\n\n"
+        f"```sh\n{install}\n```"
+    )
+    nb_cells: list[dict[str, Any]] = [
+        {"cell_type": "markdown", "id": "cell-1", "metadata": {}, "source": intro}
+    ]
+    for n, cell in enumerate(cells, start=1):
+        outputs = [
+            {"output_type": "stream", "name": o["name"], "text": o["text"]}
+            for o in cell["outputs"]
+            if o["output_type"] == "stream"
+        ]
+        nb_cells.append(
+            {
+                "cell_type": "code",
+                "execution_count": n,
+                "id": f"cell-{n + 1}",
+                "metadata": {"title": cell["path"]},
+                "outputs": outputs,
+                "source": f"# {cell['path']}\n{cell['source'].rstrip()}\n",
+            }
+        )
+    return {
+        "cells": nb_cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def on_files(files, config):  # type: ignore[no-untyped-def]
+    root = Path(config["config_file_path"]).parent
+    chapters = _chapters(files)
+    _state.clear()
+    _state["chapters"] = chapters
+
+    def work() -> None:
+        try:
+            _state["results"] = _run_all(chapters, root)
+        except BaseException as exc:  # re-raised in on_post_build, on MkDocs' thread
+            _state["error"] = exc
+
+    thread = threading.Thread(target=work, name="notebook-download", daemon=True)
+    thread.start()
+    _state["thread"] = thread
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):  # type: ignore[no-untyped-def]
+    paths = _state.get("chapters", {}).get(page.file.src_uri)
+    if not paths:
+        return markdown
+    name = notebook_name(page.file.src_uri)
+    link = (
+        f'<p class="lstmgrad-notebook"><a href="{name}" download>'
+        "Download this page as a Jupyter notebook</a> "
+        f"(<code>{name}</code>: its {len(paths)} snippet{'s' if len(paths) > 1 else ''}, "
+        "run when the site was built)</p>\n"
+    )
+    title = re.search(r"^# .*\n", markdown, re.M)
+    at = title.end() if title else 0
+    return markdown[:at] + "\n" + link + "\n" + markdown[at:]
+
+
+def on_post_build(config):  # type: ignore[no-untyped-def]
+    _state["thread"].join()
+    if "error" in _state:
+        error = _state["error"]
+        raise error if isinstance(error, PluginError) else PluginError(f"notebook_download hook: {error!r}")
+    site = Path(config["site_dir"])
+    install = config.extra.get("lstmgrad", {}).get("install", "pip install lstmgrad")
+    for page, cells in _state["results"].items():
+        folder = site if page == "index.md" else site / page.removesuffix(".md")
+        folder.mkdir(parents=True, exist_ok=True)
+        notebook = _notebook(page, cells, install, config["site_url"] or "")
+        text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        (folder / notebook_name(page)).write_text(text, encoding="utf-8")
