@@ -46,7 +46,8 @@ def test_every_page_fits_a_phone_and_opens_on_its_results(built_site, site_url, 
         page.goto(site_url + "bptt/", wait_until="load")
         page.locator(".tabbed-set").first.locator(".tabbed-labels > label", has_text="Source").click()
         picked = page.evaluate(SELECTED_TABS)
-        assert picked[0] == "Source" and set(picked[1:]) == {"Result"}, picked  # that block alone
+        # that block alone (the numpy/PyTorch twins' outer tabs are not Source/Result tabs)
+        assert picked[0] == "Source" and set(picked[1:]) - {"numpy"} == {"Result"}, picked
         page.reload(wait_until="load")
         for path in site_pages(built_site):
             page.goto(site_url + path, wait_until="load")

@@ -754,8 +754,9 @@
 
   var MOUNT = { bptt: mountBptt, lstm: mountLstm };
 
-  // Material swaps pages in place (instant navigation): mount whatever the new page holds.
-  document$.subscribe(function () {
+  // Material swaps pages in place (instant navigation): mount whatever the new page holds, now (site.js
+  // loads this file once a page has an explorable) and after every swap.
+  function mountAll() {
     document.querySelectorAll("[data-explorable]").forEach(function (root) {
       if (root.dataset.mounted) return;
       var mount = MOUNT[root.dataset.explorable];
@@ -763,7 +764,9 @@
       root.dataset.mounted = "1";
       mount(root);
     });
-  });
+  }
+  mountAll();
+  document$.subscribe(mountAll);
 
   // For tests and the curious: the same functions the page uses.
   window.lstmgradExplorable = { bpttSteps: bpttSteps, lstmPath: lstmPath, lossTerms: lossTerms, fixed: fixed, expo: expo, general: general, underflowAt: underflowAt };

@@ -1,5 +1,19 @@
+// The explorables' code (the sliders of lstmgrad/present/explorable.py), fetched only by a page
+// that holds one: 43 kB that every other page would carry for nothing.
+var lstmgradExplorableScript = (document.currentScript || {}).src;
+function lstmgradLoadExplorables() {
+  if (!document.querySelector("[data-explorable]") || window.lstmgradExplorable || !lstmgradExplorableScript) return;
+  if (document.getElementById("lstmgrad-explorable-js")) return;
+  var script = document.createElement("script");
+  script.id = "lstmgrad-explorable-js";
+  script.src = lstmgradExplorableScript.replace(/site\.js(\?.*)?$/, "explorable.js");
+  document.body.appendChild(script);
+}
+
 // Runs on the first load and after every instant-navigation page swap (Material's document$).
 document$.subscribe(function () {
+  lstmgradLoadExplorables();
+
   // Math: pymdownx.arithmatex (generic mode) and the notebook hook wrap it in .arithmatex as
   // \(...\) and \[...\]. Only those delimiters: a literal "$" in prose must stay a dollar sign.
   document.querySelectorAll(".arithmatex").forEach(function (el) {

@@ -10,19 +10,29 @@
   snippet that raises fails the build and names the file. Cell ids are numbered and nothing else
   varies, so two builds write the same bytes.
 
+A chapter whose snippets, the ``lstmgrad`` code they reach and the library versions are unchanged
+(`lstmgrad.cache.source_digest` of each snippet, as for the snippet cache of ``build_cache.py``)
+reuses its cells from ``$LSTMGRAD_CACHE_DIR``, so a prose edit starts no kernel; the tests start
+from an empty cache.
+
 tests/test_downloads.py runs every downloaded notebook again in a clean kernel and compares what
 each cell prints with the page's Result tab.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
+import os
 import re
 import threading
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+
+from lstmgrad.cache import cache_dir, cache_enabled, source_digest
 
 # the executed fences the pages embed (tests/test_site.py's EXEC_FENCE)
 _FENCE = re.compile(
@@ -50,8 +60,39 @@ def _chapters(files) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     return found
 
 
+def _entry(paths: list[str], root: Path) -> Path:
+    """Where a chapter's cells are cached: a digest of its snippets, all they reach, the kernel's tools."""
+    tools = ";".join(importlib.metadata.version(d) for d in ("jupyter_client", "ipykernel"))
+    h = hashlib.sha256(tools.encode())
+    for path in paths:
+        h.update(path.encode() + b"\0" + source_digest((root / path).read_bytes()).encode() + b"\0")
+    return cache_dir() / "downloads" / f"{h.hexdigest()}.json"
+
+
 def _run_all(chapters: dict[str, list[str]], root: Path) -> dict[str, list[dict[str, Any]]]:
-    """Run every chapter's snippets in one kernel; {page: [{source, outputs}]}, or raise."""
+    """Every chapter's cells, {page: [{path, source, outputs}]}: from the cache, or run in one kernel."""
+    results: dict[str, list[dict[str, Any]]] = {}
+    todo: dict[str, list[str]] = {}
+    for page, paths in chapters.items():
+        entry = _entry(paths, root)
+        if cache_enabled() and entry.is_file():
+            results[page] = json.loads(entry.read_text(encoding="utf-8"))
+        else:
+            todo[page] = paths
+    if todo:
+        for page, cells in _run_in_kernel(todo, root).items():
+            results[page] = cells
+            if cache_enabled():
+                entry = _entry(chapters[page], root)
+                entry.parent.mkdir(parents=True, exist_ok=True)
+                tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(cells), encoding="utf-8")
+                os.replace(tmp, entry)
+    return results
+
+
+def _run_in_kernel(chapters: dict[str, list[str]], root: Path) -> dict[str, list[dict[str, Any]]]:
+    """Run every chapter's snippets in one kernel; {page: [{path, source, outputs}]}, or raise."""
     from jupyter_client.manager import start_new_kernel
 
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(root))
