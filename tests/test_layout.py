@@ -107,3 +107,18 @@ def test_every_control_shows_a_focus_ring(site_url, browser):
     finally:
         context.close()
     assert not sorted(set(missing)), "controls with no focus ring:\n" + "\n".join(sorted(set(missing)))
+
+
+def test_the_bptt_explorable_fits_a_phone_at_its_longest_sequence(site_url, browser):
+    """The preset T = 1000 marks underflow in a sentence of the summary: it must wrap, not widen the page."""
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(site_url + "bptt/", wait_until="load")
+        page.wait_for_selector("[data-explorable][data-mounted]")
+        page.locator("[data-explorable] button", has_text="T = 1000").first.click()
+        page.wait_for_selector("[data-explorable] [data-value=underflow]")
+        width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        context.close()
+    assert width <= PHONE["width"], f"bptt/ at T = 1000 is {width} px wide at {PHONE['width']} px"
