@@ -151,19 +151,6 @@ def budget_table(records: Records) -> str:
     return with_provenance(markdown_table(header, rows), records)
 
 
-def budget_cost_text(rows: Sequence[dict[str, Any]], budget: int) -> str:
-    """What the cells of ``rows`` (`lstmgrad.studies.experiments.budget_seconds`) took, and what the
-    same cells at ``budget`` would take at most: time grows with the sequences trained on."""
-    factor = budget / rows[0]["budget"]
-    took = ", ".join(f"{NAMES[r['model']]} {r['seconds']:.0f} s" for r in rows)
-    total = sum(r["seconds"] for r in rows) * factor
-    return (
-        f"Recorded training time at lag {rows[0]['L']} and {rows[0]['budget']:,} sequences (ten seeds, one "
-        f"worker): {took}. At {budget:,} sequences, {factor:g} times as many, the two cells would take at "
-        f"most about {total / 60:.0f} minutes together."
-    )
-
-
 def _to_95(values: Sequence[int | None]) -> str:
     reached = sorted(v for v in values if v is not None)
     if not reached:
