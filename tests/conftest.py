@@ -5,7 +5,12 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,20 +35,98 @@ def mkdocs_build(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.C
     )
 
 
-_BUILD = pytest.StashKey[tuple[subprocess.Popen[str], Path, Path]]()
+# ------------------------------------------------------------ work done once, in the background
+#
+# The expensive checks (the strict build, the reader's venv and its snippet runs, the notebooks in a
+# kernel, the second build, mypy) are each done once per session. Each starts in a thread of its own
+# as soon as what it needs exists: at the start of the session, or the moment the strict build has
+# succeeded. Meanwhile the tests that need neither run in the main thread. The fixture named like the
+# job waits for its result (``job_result``) and re-raises its error, so a failure is reported by the
+# tests that use it. A job starts only if a selected test uses its fixture.
+
+_JOBS: dict[str, tuple[bool, Callable[..., Any]]] = {}  # fixture name -> (needs the site, function)
+#: Subprocesses the jobs may run at once: one core is left to the main thread (and Chromium).
+_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
+
+
+def background(fixture: str, *, site: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the work behind the session fixture ``fixture``: ``fn()``, or ``fn(site, url)`` with
+    ``site=True`` (the built site and the URL it is served at)."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _JOBS[fixture] = (site, fn)
+        return fn
+
+    return register
+
+
+@contextmanager
+def cpu_slot() -> Iterator[None]:
+    """Hold one of the jobs' CPU slots while running a subprocess."""
+    with _SLOTS:
+        yield
+
+
+class _Session:
+    """The session's build, its server, and the futures of the background jobs."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="job")
+        self.futures: dict[str, Future[Any]] = {}
+        self.served = threading.Event()
+        self.url = ""
+        self.stack = ExitStack()
+        self.build: tuple[subprocess.Popen[str], Path, Path] | None = None
+
+    def start(self, name: str, *args: Any) -> None:
+        self.futures[name] = self.pool.submit(_JOBS[name][1], *args)
+
+
+_STATE = _Session()  # one test session per process
+
+
+def _built(session: _Session) -> tuple[Path, str]:
+    """Wait for the strict build, check it, serve it; (site, url). Raises if it failed."""
+    assert session.build is not None
+    proc, site, log = session.build
+    proc.wait(timeout=1200)
+    stderr = log.read_text()
+    assert proc.returncode == 0, f"strict build failed:\n{stderr[-6000:]}"
+    # MkDocs' own log lines; the notebook kernel's "[IPKernelApp] WARNING | ...TCP" note is not one.
+    assert not re.search(r"^WARNING\b", stderr, re.M), f"strict build printed warnings:\n{stderr}"
+    return site, session.url
+
+
+def _after_build(session: _Session, wanted: list[str]) -> None:
+    """The watcher thread: when the build has succeeded, serve it and start the site jobs."""
+    from sitecheck import serve
+
+    proc, site, _ = session.build  # type: ignore[misc]
+    proc.wait(timeout=1200)
+    if proc.returncode == 0:
+        session.url = session.stack.enter_context(serve(site))
+    session.served.set()
+    if proc.returncode == 0:
+        for name in wanted:
+            session.start(name, site, session.url)
 
 
 @pytest.hookimpl(trylast=True)  # after -k/-m have deselected what will not run
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Start the strict build of the site in the background, and run the tests that need it last.
+    """Start the strict build and the background jobs, and run the tests that need the site last.
 
     The build is one process on one core; the tests that need no site (gradient checks, the
-    snippets' golden copies, the retrained sample, the CLI) run meanwhile on the other.
+    retrained sample, the CLI) run meanwhile on the other.
     """
+    state = _STATE
     items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))  # stable
-    if not any("built_site" in getattr(item, "fixturenames", ()) for item in items):
+    used = {name for item in items for name in getattr(item, "fixturenames", ())}
+    for name, (needs_site, _) in _JOBS.items():
+        if name in used and not needs_site:
+            state.start(name)
+    if "built_site" not in used:
         return
     work = Path(tempfile.mkdtemp(prefix="lstmgrad-site-"))
     log = work / "build.log"
@@ -55,29 +138,34 @@ def pytest_collection_modifyitems(
             stderr=stderr,
             text=True,
         )
-    config.stash[_BUILD] = (proc, work / "site", log)
+    state.build = (proc, work / "site", log)
+    wanted = [name for name, (needs_site, _) in _JOBS.items() if needs_site and name in used]
+    threading.Thread(target=_after_build, args=(state, wanted), daemon=True).start()
+
+
+def job_result(name: str) -> Any:
+    """The result of the background job behind fixture ``name`` (started now if it was not)."""
+    state = _STATE
+    if name not in state.futures:
+        needs_site, fn = _JOBS[name]
+        if not needs_site:
+            return fn()
+        state.start(name, *_built(state))
+    return state.futures[name].result()
 
 
 @pytest.fixture(scope="session")
-def built_site(pytestconfig: pytest.Config) -> Path:
+def built_site() -> Path:
     """The whole site, built once per test session with ``--strict`` and an empty cache (started
     in the background when the session began)."""
-    proc, site, log = pytestconfig.stash[_BUILD]
-    proc.wait(timeout=1200)
-    stderr = log.read_text()
-    assert proc.returncode == 0, f"strict build failed:\n{stderr[-6000:]}"
-    # MkDocs' own log lines; the notebook kernel's "[IPKernelApp] WARNING | ...TCP" note is not one.
-    assert not re.search(r"^WARNING\b", stderr, re.M), f"strict build printed warnings:\n{stderr}"
-    return site
+    return _built(_STATE)[0]
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path):
+def site_url(built_site: Path) -> str:
     """The built site served over http on 127.0.0.1 (search and instant navigation need http)."""
-    from sitecheck import serve
-
-    with serve(built_site) as url:
-        yield url
+    _STATE.served.wait(timeout=1200)
+    return _STATE.url
 
 
 @pytest.fixture(scope="session")
@@ -110,8 +198,12 @@ def site_visits(built_site: Path, site_url: str, browser):
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop a background build that no test waited for (a run cut short by -x or ^C)."""
-    started = session.config.stash.get(_BUILD, None)
-    if started is not None and started[0].poll() is None:
-        started[0].kill()
-        started[0].wait()
+    """Stop a background build that no test waited for (a run cut short by -x or ^C), and the server."""
+    state = _STATE
+    if state.build is not None and state.build[0].poll() is None:
+        state.build[0].kill()
+        state.build[0].wait()
+    for future in state.futures.values():
+        future.cancel()
+    state.pool.shutdown(wait=True, cancel_futures=True)
+    state.stack.close()

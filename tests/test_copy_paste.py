@@ -34,6 +34,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +48,7 @@ from markdown_exec import code_block
 from mkdocs.utils.yaml import yaml_load
 from test_site import embedded_snippets
 
-from conftest import ROOT
+from conftest import ROOT, background, cpu_slot, job_result
 
 CONFIG = yaml_load((ROOT / "mkdocs.yml").read_text())
 SITE_URL = CONFIG["site_url"].rstrip("/") + "/"
@@ -157,10 +158,9 @@ def shown_text(node: Tag) -> str:
 # ---------------------------------------------------------------- the reader's venv
 
 
-@pytest.fixture(scope="session")
-def install_line(built_site: Path) -> str:
-    """The install line the home page shows, checked against the wheel the site ships."""
-    soup = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+def install_line_of(site: Path) -> str:
+    """The install line the home page shows."""
+    soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     lines = {
         line.split("#")[0].strip()
         for code in soup.select("article code")
@@ -172,28 +172,41 @@ def install_line(built_site: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def reader_venv(tmp_path_factory: pytest.TempPathFactory, built_site: Path, install_line: str, site_url: str):
+def install_line(built_site: Path) -> str:
+    return install_line_of(built_site)
+
+
+def _pip(python: Path, argv: list[str], cwd: Path, constraints: Path, what: str) -> float:
+    """``pip install`` into the venv of ``python`` (the test suite's pip, through ``--python``)."""
+    started = time.monotonic()
+    with cpu_slot():
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "--python", str(python), *argv]
+            + ["--no-compile", "--disable-pip-version-check", "-c", str(constraints)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            cwd=cwd,
+        )
+    assert proc.returncode == 0, f"{what} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return time.monotonic() - started
+
+
+@background("reader_venv", site=True)
+def make_reader_venv(site: Path, url: str) -> dict:
     """A fresh venv holding only what the install line installs, and a directory outside the repo."""
-    home = tmp_path_factory.mktemp("reader")
+    home = Path(tempfile.mkdtemp(prefix="lstmgrad-reader-"))
     venv = home / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    line = INSTALL.match(install_line)
-    assert line, f"unexpected install line: {install_line!r}"
+    install = install_line_of(site)
+    line = INSTALL.match(install)
+    assert line, f"unexpected install line: {install!r}"
     assert line["url"].startswith(SITE_URL), f"the install line does not point into site_url {SITE_URL}"
-    local = site_url + line["url"][len(SITE_URL) :]  # the same path, on the local server of the site
-    argv = shlex.split(install_line.replace(line["url"], local))
-    started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), *argv[1:]]
-        + ["--no-compile", "--disable-pip-version-check", "-c", str(ROOT / "constraints.txt")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=home,
-    )
-    assert proc.returncode == 0, f"the install line failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    print(f"\nreader venv: installed in {time.monotonic() - started:.1f} s")
+    local = url + line["url"][len(SITE_URL) :]  # the same path, on the local server of the site
+    argv = shlex.split(install.replace(line["url"], local))
+    seconds = _pip(python, argv[1:], home, ROOT / "constraints.txt", "the install line")
+    print(f"\nreader venv: installed in {seconds:.1f} s")
     work = home / "work"
     work.mkdir()
     env = {
@@ -207,8 +220,14 @@ def reader_venv(tmp_path_factory: pytest.TempPathFactory, built_site: Path, inst
     # The first import compiles the modules and builds matplotlib's font cache; do it once, not in
     # every parallel run.
     warm = "import lstmgrad.cli, lstmgrad.present.plots, lstmgrad.present.experiment_plots, matplotlib.pyplot"
-    subprocess.run([str(python), "-c", warm], cwd=work, env=env, check=True, timeout=300)
+    with cpu_slot():
+        subprocess.run([str(python), "-c", warm], cwd=work, env=env, check=True, timeout=300)
     return {"python": python, "cwd": work, "env": env, "wheel": line["wheel"], "version": line["version"]}
+
+
+@pytest.fixture(scope="session")
+def reader_venv(built_site: Path) -> dict:
+    return job_result("reader_venv")
 
 
 @dataclass
@@ -224,28 +243,40 @@ def _run(reader: dict, block: Block, index: int) -> Run:
     script.write_text(block.source)
     started = time.monotonic()
     try:
-        proc = subprocess.run(
-            [str(reader["python"]), script.name],
-            cwd=reader["cwd"],
-            env=reader["env"],
-            capture_output=True,
-            text=True,
-            timeout=SNIPPET_TIMEOUT,
-        )
+        with cpu_slot():
+            proc = subprocess.run(
+                [str(reader["python"]), script.name],
+                cwd=reader["cwd"],
+                env=reader["env"],
+                capture_output=True,
+                text=True,
+                timeout=SNIPPET_TIMEOUT,
+            )
     except subprocess.TimeoutExpired:
         return Run(-1, "", f"timed out after {SNIPPET_TIMEOUT} s", SNIPPET_TIMEOUT)
     return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
 
 
-@pytest.fixture(scope="session")
-def reader_runs(built_site: Path, reader_venv: dict) -> dict[tuple[str, str], tuple[Block, Run]]:
-    """Every snippet on the site, run by the reader, in parallel (one per core)."""
-    blocks = site_blocks(built_site)
+def _run_all(reader: dict, blocks: list[Block], first: int = 0) -> list[Run]:
+    """Run ``blocks`` in ``reader``'s venv, as many at a time as the jobs have CPU slots."""
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        runs = list(pool.map(lambda ib: _run(reader_venv, ib[1], ib[0]), enumerate(blocks)))
+        return list(pool.map(lambda ib: _run(reader, ib[1], first + ib[0]), enumerate(blocks)))
+
+
+@background("reader_runs", site=True)
+def run_reader_snippets(site: Path, url: str) -> dict[tuple[str, str], tuple[Block, Run]]:
+    """Every snippet on the site, run by the reader, each in a fresh interpreter."""
+    reader = job_result("reader_venv")
+    blocks = site_blocks(site)
+    runs = _run_all(reader, blocks)
     slowest = sorted(zip(runs, blocks, strict=True), key=lambda rb: -rb[0].seconds)[:3]
     print("slowest snippets: " + ", ".join(f"{b.title} {r.seconds:.1f} s" for r, b in slowest))
     return {(b.page, b.title): (b, r) for b, r in zip(blocks, runs, strict=True)}
+
+
+@pytest.fixture(scope="session")
+def reader_runs(built_site: Path) -> dict[tuple[str, str], tuple[Block, Run]]:
+    return job_result("reader_runs")
 
 
 # ---------------------------------------------------------------- tests
@@ -343,16 +374,19 @@ def torch_blocks(site: Path) -> list[Block]:
     return blocks
 
 
-@pytest.fixture(scope="session")
-def torch_reader(built_site: Path, reader_venv: dict, reader_runs, site_url: str) -> dict:
-    """The reader's venv after the plain runs (``reader_runs``), plus what the probe page's
-    ``[torch]`` install line adds, at the versions in constraints.txt. CI only (``CI=true`` or
-    ``LSTMGRAD_TORCH_COPY_PASTE=1``): where the CPU wheel of torch is not on local disk, pip would
-    fetch torch from PyPI, a CUDA build of several GB; tests/test_twins.py checks the same outputs
-    locally with the torch of the test venv."""
-    if not (os.environ.get("CI") or os.environ.get("LSTMGRAD_TORCH_COPY_PASTE")):
-        pytest.skip("the [torch] venv runs in CI (CI=true) or with LSTMGRAD_TORCH_COPY_PASTE=1")
-    soup = BeautifulSoup((built_site / "probe" / "index.html").read_text(encoding="utf-8"), "html.parser")
+def _torch_wanted() -> bool:
+    return bool(os.environ.get("CI") or os.environ.get("LSTMGRAD_TORCH_COPY_PASTE"))
+
+
+@background("torch_reader", site=True)
+def add_torch_extra(site: Path, url: str) -> dict:
+    """The reader's venv after the plain runs (and the floors' pinned plot runs, which use it too),
+    plus what the probe page's ``[torch]`` install line adds, at the versions in constraints.txt."""
+    reader = job_result("reader_venv")
+    job_result("reader_runs")
+    if _floors_wanted():
+        job_result("floor_runs")
+    soup = BeautifulSoup((site / "probe" / "index.html").read_text(encoding="utf-8"), "html.parser")
     lines = {
         line.strip()
         for code in soup.select("article code")
@@ -362,27 +396,35 @@ def torch_reader(built_site: Path, reader_venv: dict, reader_runs, site_url: str
     assert len(lines) == 1, f"the probe page should show one [torch] install line, found {sorted(lines)}"
     line = TORCH_INSTALL.match(lines.pop())
     assert line and line["url"].startswith(SITE_URL), f"unexpected [torch] install line: {line}"
-    argv = shlex.split(line[0].replace(line["url"], site_url + line["url"][len(SITE_URL) :]))
-    started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(reader_venv["python"]), *argv[1:]]
-        + ["--no-compile", "--disable-pip-version-check", "-c", str(ROOT / "constraints.txt")],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=reader_venv["cwd"],
-    )
-    assert proc.returncode == 0, f"the [torch] line failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    print(f"\n[torch] extra: installed in {time.monotonic() - started:.1f} s")
-    return reader_venv
+    argv = shlex.split(line[0].replace(line["url"], url + line["url"][len(SITE_URL) :]))
+    seconds = _pip(reader["python"], argv[1:], reader["cwd"], ROOT / "constraints.txt", "the [torch] line")
+    print(f"\n[torch] extra: installed in {seconds:.1f} s")
+    return reader
+
+
+@pytest.fixture(scope="session")
+def torch_reader(built_site: Path) -> dict:
+    """CI only (``CI=true`` or ``LSTMGRAD_TORCH_COPY_PASTE=1``): where the CPU wheel of torch is not on
+    local disk, pip would fetch torch from PyPI, a CUDA build of several GB; tests/test_twins.py
+    checks the same outputs locally with the torch of the test venv."""
+    if not _torch_wanted():
+        pytest.skip("the [torch] venv runs in CI (CI=true) or with LSTMGRAD_TORCH_COPY_PASTE=1")
+    return job_result("torch_reader")
+
+
+@background("torch_runs", site=True)
+def run_torch_snippets(site: Path, url: str) -> dict[tuple[str, str], tuple[Block, Run]]:
+    if not _torch_wanted():
+        return {}
+    reader = job_result("torch_reader")
+    blocks = torch_blocks(site)
+    runs = _run_all(reader, blocks, first=100)
+    return {(b.page, b.title): (b, r) for b, r in zip(blocks, runs, strict=True)}
 
 
 @pytest.fixture(scope="session")
 def torch_runs(built_site: Path, torch_reader: dict) -> dict[tuple[str, str], tuple[Block, Run]]:
-    blocks = torch_blocks(built_site)
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        runs = list(pool.map(lambda ib: _run(torch_reader, ib[1], 100 + ib[0]), enumerate(blocks)))
-    return {(b.page, b.title): (b, r) for b, r in zip(blocks, runs, strict=True)}
+    return job_result("torch_runs")
 
 
 def test_every_torch_snippet_on_the_site_is_checked(built_site):
@@ -429,13 +471,15 @@ def floors() -> list[str]:
     return [f"{m[1]}=={m[2]}" for m in found if m]
 
 
-@pytest.fixture(scope="session")
-def floor_venv(tmp_path_factory, reader_venv: dict, site_url: str) -> dict:
+def _floors_wanted() -> bool:
+    return bool(os.environ.get("CI") or os.environ.get("LSTMGRAD_FLOORS"))
+
+
+@background("floor_venv", site=True)
+def make_floor_venv(site: Path, url: str) -> dict:
     """A fresh venv with the site's wheel and the lowest numpy, matplotlib and tqdm it declares; the
-    other packages at constraints.txt's versions. CI only: the install takes about a minute."""
-    if not (os.environ.get("CI") or os.environ.get("LSTMGRAD_FLOORS")):
-        pytest.skip("the floors venv runs in CI (CI=true) or with LSTMGRAD_FLOORS=1")
-    home = tmp_path_factory.mktemp("floors")
+    other packages at constraints.txt's versions."""
+    home = Path(tempfile.mkdtemp(prefix="lstmgrad-floors-"))
     venv = home / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     pins = floors()
@@ -446,25 +490,26 @@ def floor_venv(tmp_path_factory, reader_venv: dict, site_url: str) -> dict:
         if line.strip() and not line.startswith("#") and re.split(r"[=<>]", line)[0].lower() not in names
     ]
     (home / "constraints.txt").write_text("\n".join(others) + "\n")
-    wheel = f"{site_url}{reader_venv['wheel']}"
-    started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", wheel, *pins]
-        + ["--no-compile", "--disable-pip-version-check", "-c", str(home / "constraints.txt")],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=home,
-    )
-    assert proc.returncode == 0, (
-        f"installing the floors {pins} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    )
-    print(f"\nfloors venv ({', '.join(pins)}): installed in {time.monotonic() - started:.1f} s")
+    wheel = INSTALL.match(install_line_of(site))
+    assert wheel, "unexpected install line"
+    argv = ["install", f"{url}{wheel['wheel']}", *pins]
+    what = f"installing the floors {pins}"
+    seconds = _pip(venv / "bin" / "python", argv, home, home / "constraints.txt", what)
+    print(f"\nfloors venv ({', '.join(pins)}): installed in {seconds:.1f} s")
     work = home / "work"
     work.mkdir()
-    env = dict(reader_venv["env"], PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    reader = job_result("reader_venv")
+    env = dict(reader["env"], PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
     env.update(MPLCONFIGDIR=str(home / "mplconfig"), LSTMGRAD_CACHE_DIR=str(home / "cache"))
     return {"python": venv / "bin" / "python", "cwd": work, "env": env, "pins": pins}
+
+
+@pytest.fixture(scope="session")
+def floor_venv(built_site: Path) -> dict:
+    """CI only (``CI=true`` or ``LSTMGRAD_FLOORS=1``): the install takes about a minute."""
+    if not _floors_wanted():
+        pytest.skip("the floors venv runs in CI (CI=true) or with LSTMGRAD_FLOORS=1")
+    return job_result("floor_venv")
 
 
 def _with_plotdata(reader: dict, name: str) -> dict:
@@ -473,11 +518,15 @@ def _with_plotdata(reader: dict, name: str) -> dict:
     return dict(reader, env=env, data=data)
 
 
-@pytest.fixture(scope="session")
-def floor_runs(built_site: Path, floor_venv: dict, reader_venv: dict, reader_runs):
+@background("floor_runs", site=True)
+def run_floor_snippets(site: Path, url: str):
     """Every executed snippet in the floors venv; each that saves a matplotlib figure also again at
     the pinned versions (the reader's venv), both recording the data their figures draw."""
-    blocks = site_blocks(built_site)
+    if not _floors_wanted():
+        return {}
+    floor_venv, reader_venv = job_result("floor_venv"), job_result("reader_venv")
+    job_result("reader_runs")  # the reader's own runs first: they are what most tests wait for
+    blocks = site_blocks(site)
 
     def one(ib: tuple[int, Block]) -> tuple[Run, str, str]:
         i, block = ib
@@ -493,6 +542,11 @@ def floor_runs(built_site: Path, floor_venv: dict, reader_venv: dict, reader_run
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         runs = list(pool.map(one, enumerate(blocks)))
     return {(b.page, b.title): (b, *r) for b, r in zip(blocks, runs, strict=True)}
+
+
+@pytest.fixture(scope="session")
+def floor_runs(built_site: Path, floor_venv: dict):
+    return job_result("floor_runs")
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from test_copy_paste import render, shown_text, site_blocks, tokens
 from test_site import embedded_snippets
 
-from conftest import ROOT
+from conftest import ROOT, background, cpu_slot, job_result
 
 TIMEOUT = 600
 
@@ -45,16 +45,6 @@ def test_every_chapter_with_snippets_links_its_notebook(built_site):
         assert notebook.is_file(), f"{page} links {notebook.name}, which the build did not write"
 
 
-@pytest.fixture(scope="module")
-def kernel():
-    from jupyter_client.manager import start_new_kernel
-
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
-    yield kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
-
-
 def _run(kc, source: str) -> tuple[str, str]:
     out: list[str] = []
 
@@ -68,27 +58,47 @@ def _run(kc, source: str) -> tuple[str, str]:
     return reply["content"]["status"], "".join(out)
 
 
-def test_every_notebook_runs_in_a_clean_kernel_and_prints_what_its_page_shows(built_site, kernel):
+@background("notebook_runs", site=True)
+def run_notebooks(site: Path, url: str) -> dict:
+    """One fresh kernel runs every notebook of the built site, cell by cell (``%reset`` between
+    notebooks): {(page, cell title): (status, stdout, the stdout the notebook shipped with)}."""
+    from jupyter_client.manager import start_new_kernel
+
+    runs = {}
+    with cpu_slot():
+        km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
+        try:
+            for page, path in _notebooks(site).items():
+                notebook = json.loads(path.read_text(encoding="utf-8"))
+                kc.execute_interactive("%reset -f", timeout=TIMEOUT, output_hook=lambda m: None)
+                for cell in notebook["cells"]:
+                    if cell["cell_type"] == "code":
+                        status, stdout = _run(kc, "".join(cell["source"]))
+                        shipped = "".join(o["text"] for o in cell["outputs"] if o.get("name") == "stdout")
+                        runs[(page, path.name, cell["metadata"]["title"])] = (status, stdout, shipped)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    return runs
+
+
+@pytest.fixture(scope="session")
+def notebook_runs(built_site: Path) -> dict:
+    return job_result("notebook_runs")
+
+
+def test_every_notebook_runs_in_a_clean_kernel_and_prints_what_its_page_shows(built_site, notebook_runs):
     blocks = {(b.page, b.title): b for b in site_blocks(built_site)}
-    problems, cells = [], 0
-    for page, path in _notebooks(built_site).items():
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        kernel.execute_interactive("%reset -f", timeout=TIMEOUT, output_hook=lambda m: None)
-        for cell in notebook["cells"]:
-            if cell["cell_type"] != "code":
-                continue
-            cells += 1
-            title = cell["metadata"]["title"]
-            status, stdout = _run(kernel, "".join(cell["source"]))
-            shipped = "".join(o["text"] for o in cell["outputs"] if o.get("name") == "stdout")
-            if status != "ok":
-                problems.append(f"{path.name}: {title} failed: {stdout[-500:]}")
-            elif stdout != shipped:
-                problems.append(f"{path.name}: {title} prints something else than the notebook shipped")
-            else:
-                block = blocks[(page, title)]
-                if tokens(render(stdout, block.options)) != tokens(block.result):
-                    fresh = shown_text(render(stdout, block.options))[:300]
-                    problems.append(f"{path.name}: {title} prints something else than {page} shows:\n{fresh}")
-    assert cells == len(embedded_snippets()), "every snippet on the site is in one notebook"
+    problems = []
+    for (page, name, title), (status, stdout, shipped) in notebook_runs.items():
+        if status != "ok":
+            problems.append(f"{name}: {title} failed: {stdout[-500:]}")
+        elif stdout != shipped:
+            problems.append(f"{name}: {title} prints something else than the notebook shipped")
+        else:
+            block = blocks[(page, title)]
+            if tokens(render(stdout, block.options)) != tokens(block.result):
+                fresh = shown_text(render(stdout, block.options))[:300]
+                problems.append(f"{name}: {title} prints something else than {page} shows:\n{fresh}")
+    assert len(notebook_runs) == len(embedded_snippets()), "every snippet on the site is in one notebook"
     assert not problems, "\n".join(problems)

@@ -1,29 +1,41 @@
-"""Pin 2: every snippet's stdout, from a fresh interpreter, equals its reviewed golden copy."""
+"""Pin 2: every snippet's stdout equals its reviewed golden copy.
+
+The output is the reader's: ``tests/test_copy_paste.py`` runs each snippet, as its page shows it, in a
+fresh interpreter of a fresh venv holding only what the install line installs, and checks that it
+prints what the page shows. Pinning that same run here means each snippet runs once for both checks.
+``make goldens`` (``tests/snippets.py``) rewrites the copies from runs in the source tree.
+"""
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from test_copy_paste import install_line, reader_runs, reader_venv  # noqa: F401  (fixtures)
 
-from snippets import describe_differences, golden_path, run_snippet, snippet_paths
+from snippets import describe_differences, golden_path, snippet_paths
 
 
 @pytest.fixture(scope="module")
-def outputs():
-    """Every snippet's stdout, each from its own fresh interpreter, run one per core at a time."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {p.name: pool.submit(run_snippet, p) for p in snippet_paths()}
-    return futures
+def outputs(reader_runs):  # noqa: F811
+    """snippet file name -> (page, block, run): the reader's fresh run of it, from its first page."""
+    found = {}
+    for (page, title), (block, run) in sorted(reader_runs.items()):
+        found.setdefault(Path(title).name, (page, block, run))
+    return found
 
 
 @pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda p: p.name)
 def test_snippet_output_matches_golden(snippet, outputs):
     golden = golden_path(snippet)
     assert golden.exists(), f"{golden} is missing: run `make goldens` and review the diff"
-    output = outputs[snippet.name].result()  # re-raises the snippet's own error, naming the file
-    problems = describe_differences(f"snippets/{snippet.name}", golden.read_text(), output)
+    assert snippet.name in outputs, f"snippets/{snippet.name} is on no page, so no reader run pins it"
+    page, block, run = outputs[snippet.name]
+    assert block.source.strip() == snippet.read_text().strip(), (
+        f"{page} shows other code than snippets/{snippet.name}"
+    )
+    assert run.returncode == 0, f"snippets/{snippet.name} (as {page} shows it) failed:\n{run.stderr[-4000:]}"
+    problems = describe_differences(f"snippets/{snippet.name}", golden.read_text(), run.stdout)
     assert not problems, "\n".join(problems)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
+import pytest
+
+from conftest import ROOT, background, cpu_slot, job_result
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -14,12 +16,22 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@background("mypy")
+def run_mypy() -> subprocess.CompletedProcess[str]:
+    """mypy over the package (``files = ["lstmgrad"]`` in pyproject.toml), started with the session."""
+    with cpu_slot():
+        return run("mypy")
+
+
+@pytest.fixture(scope="session")
+def mypy() -> subprocess.CompletedProcess[str]:
+    return job_result("mypy")
+
+
 def test_ruff_is_clean():
     proc = run("ruff", "check", "--no-cache", "lstmgrad", "tests", "snippets")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy_is_clean():
-    # files = ["lstmgrad"] in pyproject.toml
-    proc = run("mypy")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def test_mypy_is_clean(mypy):
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr

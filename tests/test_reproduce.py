@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import background, cpu_slot, job_result
 from lstmgrad.store import all_experiments, committed, run_cells
 from lstmgrad.studies import bands
 
@@ -24,11 +25,18 @@ MARGIN = 0.05
 EXPERIMENTS = all_experiments()
 
 
-@pytest.fixture(scope="module")
-def retrained():
-    """``{cell.key: result}`` for every sampled cell, trained here on two workers."""
-    done = run_cells(bands.sample(), jobs=2, desc="retrain sample")
+@background("retrained")
+def retrain_sample() -> dict:
+    """``{cell.key: result}`` for every sampled cell, trained here on two worker processes, started
+    with the session (the main thread runs other tests meanwhile)."""
+    with cpu_slot():
+        done = run_cells(bands.sample(), jobs=2, desc="retrain sample")
     return {key: value for key, (value, _) in done.items()}
+
+
+@pytest.fixture(scope="session")
+def retrained() -> dict:
+    return job_result("retrained")
 
 
 @pytest.mark.parametrize("name", [n for n in EXPERIMENTS if n not in bands.UNSAMPLED_EXPERIMENTS])

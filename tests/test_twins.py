@@ -24,6 +24,11 @@ except ImportError:  # pragma: no cover - depends on the install
         )
     pytest.skip("torch not installed: pip install -c constraints.txt -e '.[torch]'", allow_module_level=True)
 
+if os.environ.get("CI") or os.environ.get("LSTMGRAD_TORCH_COPY_PASTE"):
+    pytestmark = pytest.mark.usefixtures("built_site")  # torch_outputs then waits for the site: run last
+
+from test_copy_paste import install_line, reader_runs, reader_venv, torch_reader, torch_runs  # noqa: F401
+
 from conftest import ROOT
 from snippets import golden_path, run_snippet
 
@@ -40,8 +45,19 @@ def test_every_twin_is_listed():
 
 
 @pytest.fixture(scope="module")
-def torch_outputs() -> dict[str, str]:
-    """Every PyTorch snippet's stdout, run in parallel (each pays for importing torch)."""
+def torch_outputs(request) -> dict[str, str]:
+    """Every PyTorch snippet's stdout. Under CI, the runs of tests/test_copy_paste.py (each snippet as
+    its page shows it, in the reader's venv with the [torch] extra), so each runs once; elsewhere,
+    fresh runs with the torch of the test venv, in parallel (each pays for importing torch)."""
+    if os.environ.get("CI") or os.environ.get("LSTMGRAD_TORCH_COPY_PASTE"):
+        runs = request.getfixturevalue("torch_runs")
+        outs = {}
+        for (page, title), (block, run) in runs.items():
+            path = ROOT / title
+            assert block.source.strip() == path.read_text().strip(), f"{page} shows other code than {title}"
+            assert run.returncode == 0, f"{title} (as {page} shows it) failed:\n{run.stderr[-4000:]}"
+            outs[path.stem] = run.stdout
+        return outs
     from concurrent.futures import ThreadPoolExecutor
 
     names = sorted(p.stem for p in (ROOT / "snippets" / "torch").glob("*.py"))
