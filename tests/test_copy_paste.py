@@ -28,14 +28,20 @@ as the figure is saved), because matplotlib before 3.11.2 writes other SVG for t
 
 from __future__ import annotations
 
+import ast
 import functools
+import importlib.util
+import json
 import os
 import re
+import select
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -257,10 +263,60 @@ def _run(reader: dict, block: Block, index: int) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
 
 
-def _run_all(reader: dict, blocks: list[Block], first: int = 0) -> list[Run]:
-    """Run ``blocks`` in ``reader``'s venv, as many at a time as the jobs have CPU slots."""
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        return list(pool.map(lambda ib: _run(reader, ib[1], first + ib[0]), enumerate(blocks)))
+#: What the reader's runs import before they fork (tests/forkrun.py): third-party modules only. A
+#: snippet must import every submodule it uses itself (test_snippets_import_what_they_use).
+PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot")
+
+
+def _run_all(
+    reader: dict, blocks: list[Block], first: int = 0, preload: tuple[str, ...] = PRELOAD
+) -> list[Run]:
+    """Run ``blocks`` in ``reader``'s venv, each in a process of its own forked from an interpreter
+    that has imported ``preload`` (tests/forkrun.py), as many at a time as the jobs have CPU slots."""
+    server = Path(reader["cwd"]).parent / "forkrun.py"
+    server.write_text((Path(__file__).parent / "forkrun.py").read_text())
+    free: list[subprocess.Popen[str]] = []
+    lock = threading.Lock()
+
+    def one(ib: tuple[int, Block]) -> Run:
+        i, block = ib
+        script = reader["cwd"] / f"{first + i:02d}_{Path(block.title).name}"
+        script.write_text(block.source)
+        with cpu_slot():
+            with lock:
+                proc = free.pop() if free else None
+            if proc is None:
+                proc = subprocess.Popen(
+                    [str(reader["python"]), str(server), *preload],
+                    cwd=reader["cwd"],
+                    env=reader["env"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    start_new_session=True,  # a timed-out run is killed with its forked child
+                )
+            out, err = script.with_suffix(".out"), script.with_suffix(".err")
+            request = {"script": script.name, "cwd": str(reader["cwd"]), "env": reader["env"]}
+            started = time.monotonic()
+            proc.stdin.write(json.dumps(dict(request, out=str(out), err=str(err))) + "\n")  # type: ignore[union-attr]
+            proc.stdin.flush()  # type: ignore[union-attr]
+            ready, _, _ = select.select([proc.stdout], [], [], SNIPPET_TIMEOUT)
+            if not ready:
+                os.killpg(proc.pid, signal.SIGKILL)
+                return Run(-1, "", f"timed out after {SNIPPET_TIMEOUT} s", SNIPPET_TIMEOUT)
+            reply = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+            seconds = time.monotonic() - started
+            with lock:
+                free.append(proc)
+        return Run(reply["returncode"], out.read_text(), err.read_text(), seconds)
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+            return list(pool.map(one, enumerate(blocks)))
+    finally:
+        for proc in free:
+            proc.stdin.close()  # type: ignore[union-attr]
+            proc.wait(timeout=60)
 
 
 @background("reader_runs", site=True)
@@ -287,6 +343,91 @@ def test_every_executed_snippet_on_the_site_is_checked(built_site):
     embedded = sorted((html_page(page), path) for page, path, _ in embedded_snippets())
     assert found == embedded, "executed blocks in the built HTML differ from the fences in docs/"
     assert len(set(found)) == len(found), "a page embeds the same snippet twice; key the runs by position"
+
+
+def _fresh_attributes(root: str, names: set[str]) -> set[str]:
+    """Which of ``names`` (``root.x.y``) a fresh interpreter reaches after only ``import root``: the
+    submodules ``root`` imports itself, or loads lazily on first use (numpy.random)."""
+    code = (
+        f"import functools, sys, {root}\n"
+        "for name in sys.argv[1:]:\n"
+        "    try:\n"
+        f"        functools.reduce(getattr, name.split('.')[1:], {root})\n"
+        "        print(name)\n"
+        "    except AttributeError:\n"
+        "        pass\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *sorted(names)], capture_output=True, text=True, check=True
+    )
+    return set(proc.stdout.split())
+
+
+def _unimported_submodules(source: str, roots: set[str]) -> list[tuple[int, str]]:
+    """(line, ``root.sub``) for each use in ``source`` of a submodule of a module in ``roots`` that
+    the file does not import itself (whether ``import root`` alone reaches it is not decided here)."""
+    tree = ast.parse(source)
+    imported, bound = set(), {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                imported.add(alias.name)
+                bound[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+            imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound:
+            dotted = f"{bound[node.value.id]}.{node.attr}"
+            if dotted.split(".")[0] in roots and not any(
+                n == dotted or n.startswith(dotted + ".") for n in imported
+            ):
+                try:
+                    if importlib.util.find_spec(dotted) is not None:
+                        found.append((node.lineno, dotted))
+                except ModuleNotFoundError:
+                    pass
+    return found
+
+
+def _preload_holes(files: dict[str, str]) -> list[str]:
+    """Uses of a submodule that would work only because ``PRELOAD`` was imported first."""
+    roots = {m.split(".")[0] for m in PRELOAD}
+    uses = {name: _unimported_submodules(source, roots) for name, source in files.items()}
+    reached = set()
+    for root in roots:
+        reached |= _fresh_attributes(
+            root, {d for found in uses.values() for _, d in found if d.startswith(root + ".")}
+        )
+    return [
+        f"{name}: line {line}: {d} is never imported"
+        for name, found in uses.items()
+        for line, d in found
+        if d not in reached
+    ]
+
+
+def test_snippets_import_what_they_use():
+    """The reader's runs fork from an interpreter that has imported ``PRELOAD`` (tests/forkrun.py). A
+    file that used a submodule of those without importing it would run there and fail for a reader;
+    no snippet and no module of lstmgrad does."""
+    files = {
+        str(path.relative_to(ROOT)): path.read_text()
+        for folder in ("snippets", "lstmgrad")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    }
+    problems = _preload_holes(files)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_submodule_check_sees_a_use_that_works_only_after_a_preload():
+    bad = "import matplotlib\nimport numpy as np\nmatplotlib.pyplot.figure()\nnp.random.default_rng()\n"
+    assert _preload_holes({"x.py": bad}) == ["x.py: line 3: matplotlib.pyplot is never imported"]
+    assert _preload_holes({"x.py": "import matplotlib.pyplot\nmatplotlib.pyplot.figure()\n"}) == []
+    assert _preload_holes({"x.py": "import matplotlib.pyplot as plt\nplt.figure()\n"}) == []
 
 
 def test_the_install_line_installs_the_wheel_the_site_ships(built_site, install_line, reader_venv):
@@ -418,7 +559,7 @@ def run_torch_snippets(site: Path, url: str) -> dict[tuple[str, str], tuple[Bloc
         return {}
     reader = job_result("torch_reader")
     blocks = torch_blocks(site)
-    runs = _run_all(reader, blocks, first=100)
+    runs = _run_all(reader, blocks, first=100, preload=(*PRELOAD, "torch"))
     return {(b.page, b.title): (b, r) for b, r in zip(blocks, runs, strict=True)}
 
 
