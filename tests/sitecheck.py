@@ -186,7 +186,13 @@ COPY_EACH = """async () => {
     const button = block.querySelector("button[data-md-type=copy], button.md-clipboard");
     if (!button) { copied[name] = "(no copy button)"; continue; }
     button.click();
-    copied[name] = await navigator.clipboard.readText();
+    // the theme writes the clipboard asynchronously: wait for it (up to 2 s on a loaded machine)
+    let text = "";
+    for (let i = 0; i < 100 && !text; i++) {
+      text = await navigator.clipboard.readText();
+      if (!text) await new Promise((r) => setTimeout(r, 20));
+    }
+    copied[name] = text;
   }
   return copied;
 }"""
@@ -328,21 +334,15 @@ class _Clock:
 
 
 def _and_the_rest(context, page, base: str, path: str, result: Visit, clock: _Clock) -> None:
-    """The probes after the cold load: Source picked on one block, every copy button, the dark palette
-    on DARK, and the page reloaded at 390 px (where every block must open on its Result again)."""
+    """The probes after the cold load: Source picked on one block, every copy button, the page
+    reloaded at 390 px (where every block must open on its Result again), and the dark palette on
+    DARK."""
     if page.evaluate(CLICK_ONE_SOURCE):
         result.tabs_clicked = page.evaluate(SELECTED_TABS)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
-    with _CLIPBOARD:  # one clipboard per browser; one page at a time uses it
+    with _CLIPBOARD:  # the two browsers may share one clipboard: one page at a time uses it
         result.copied = page.evaluate(COPY_EACH)
     clock("copy")
-    if path in DARK:
-        page.emulate_media(color_scheme="dark")
-        page.reload(wait_until="load")
-        page.wait_for_selector(MOUNTED)
-        result.axe["dark"] = axe_violations(page)
-        page.emulate_media(color_scheme="light")
-        clock("dark")
     page.set_viewport_size(PHONE)
     page.reload(wait_until="load")
     page.wait_for_function("document.fonts.status === 'loaded'")
@@ -351,6 +351,21 @@ def _and_the_rest(context, page, base: str, path: str, result: Visit, clock: _Cl
     result.phone = page.evaluate(PHONE_PROBE, MIN_TEXT_PX)
     result.phone["tabs"] = page.evaluate(SELECTED_TABS)
     clock("phone")
+    if path in DARK:
+        # A reader whose system prefers dark, on a first visit: a context of its own, because the theme
+        # stores the palette it opened in (emptying the storage and reloading still showed light).
+        dark = context.browser.new_context(viewport=VIEWPORT, color_scheme="dark", service_workers="block")
+        try:
+            page = dark.new_page()
+            page.on("console", lambda msg: msg.type == "error" and result.console_errors.append(msg.text))
+            page.on("pageerror", lambda exc: result.console_errors.append(f"uncaught: {exc}"))
+            page.goto(base + path, wait_until="load")
+            page.wait_for_selector(MOUNTED)
+            result.dom["dark_scheme"] = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+            result.axe["dark"] = axe_violations(page)
+        finally:
+            dark.close()
+        clock("dark")
 
 
 _CLIPBOARD = threading.Lock()
@@ -365,9 +380,10 @@ def site_visit(
        mounted, a screenshot, axe-core on the page as it opened, then VISIBILITY_PROBE;
     2. Source picked on the first Source/Result block (``tabs_clicked``), then every titled code
        block's copy button pressed (``copied``);
-    3. on DARK, reloaded in the dark palette and checked by axe again;
-    4. reloaded at 390 px: PHONE_PROBE and the selected tabs (``phone``), which must all be Result
-       again: a pick of Source is neither linked to other blocks nor remembered.
+    3. reloaded at 390 px: PHONE_PROBE and the selected tabs (``phone``), which must all be Result
+       again: a pick of Source is neither linked to other blocks nor remembered;
+    4. on DARK, opened at 1280 px in a context that prefers dark (``dom["dark_scheme"]`` says which
+       palette the theme showed) and checked by axe again.
 
     Console errors and outside requests are recorded on every load; bytes on the cold one only."""
     return visit(browser, base, path, screenshot=screenshot, settle_on=settle_on, everything=True)

@@ -197,6 +197,11 @@ def test_axe_finds_no_serious_violation_on_any_page(site_visits):
     assert not problems, "\n".join(problems)
     unchecked = [p or "/" for p, v in site_visits.items() if "light" not in v.axe]
     unchecked += [f"{p} (dark)" for p in DARK if "dark" not in site_visits[p].axe]
+    unchecked += [
+        f"{p} (dark: {v.dom.get('dark_scheme')})"
+        for p in DARK
+        if (v := site_visits[p]).dom.get("dark_scheme", "slate") != "slate"
+    ]
     assert not unchecked, f"axe did not run on: {unchecked}"
 
 

@@ -1,7 +1,8 @@
 """Every page of the built site in headless Chromium, as a reader's browser loads it from 127.0.0.1.
 
-One cold visit per page (the ``site_visits`` fixture, see sitecheck.py) records requests, console
-errors, timings and a screenshot in tests/artifacts/; the tests below judge those records.
+One cold visit per page (the ``site_visits`` fixture, see sitecheck.site_visit) records requests,
+console errors, timings, what the copy buttons copied and a screenshot in tests/artifacts/; the tests
+below (and test_layout, test_accessibility, test_page_weight) judge those records.
 Without chromium these skip on a laptop and fail under CI.
 """
 
