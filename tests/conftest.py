@@ -184,17 +184,14 @@ def browser():
 
 @pytest.fixture(scope="session")
 def site_visits(built_site: Path, site_url: str, browser):
-    """One cold visit of every page of the built site, with a screenshot in tests/artifacts/
-    (the first screen; LSTMGRAD_FULL_PAGE_SHOTS=1 captures whole pages)."""
-    from sitecheck import site_pages, visit
+    """One cold visit of every page of the built site that collects all the browser tests judge
+    (sitecheck.site_visit), two pages at a time, with a screenshot in tests/artifacts/ (the first
+    screen; LSTMGRAD_FULL_PAGE_SHOTS=1 captures whole pages)."""
+    from sitecheck import site_pages, visit_site
 
     shots = ROOT / "tests" / "artifacts"
     shots.mkdir(exist_ok=True)
-    visits = {}
-    for path in site_pages(built_site):
-        name = path.strip("/").replace("/", "__") or "index"
-        visits[path] = visit(browser, site_url, path, screenshot=shots / f"{name}.png")
-    return visits
+    return visit_site(browser, site_url, site_pages(built_site), shots, built_site)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-from sitecheck import site_pages
+from sitecheck import DARK, axe_violations, site_pages
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -185,38 +185,24 @@ def test_the_colour_check_sees_two_lines_told_apart_by_colour_only():
     assert not colour_only_series(buf.getvalue())
 
 
-# axe-core from npm, committed under tests/vendor/axe-core/ (`make vendor-axe` refreshes it) and
-# injected into each page by the test: the site itself never loads it, and nothing comes from a CDN.
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-AXE_RUN = """async () => {
-  const result = await axe.run(document, { resultTypes: ["violations"] });
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}x): ` +
-      v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | "));
-}"""
-
-
-def axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(AXE_RUN)
-
-
-def test_axe_finds_no_serious_violation_on_any_page(built_site, site_url, browser):
-    """Every page in the light palette, and the pages with explorables and notebooks in the dark one."""
-    problems = []
-    dark = {"bptt/", "lstm/"}  # the explorables; the rest of the dark palette is the theme's own
-    for scheme, paths in (("light", site_pages(built_site)), ("dark", sorted(dark))):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-        try:
-            page = context.new_page()
-            for path in paths:
-                page.goto(site_url + path, wait_until="load")
-                if path in ("bptt/", "lstm/"):
-                    page.wait_for_selector("[data-explorable][data-mounted]")
-                problems += [f"{scheme} {path or '/'}: {v}" for v in axe_violations(page)]
-        finally:
-            context.close()
+def test_axe_finds_no_serious_violation_on_any_page(site_visits):
+    """Every page in the light palette as it opened, and the pages with explorables in the dark one
+    (axe-core ran in each page's visit, sitecheck.site_visit)."""
+    problems = [
+        f"{scheme} {path or '/'}: {violation}"
+        for path, v in sorted(site_visits.items())
+        for scheme, found in v.axe.items()
+        for violation in found
+    ]
     assert not problems, "\n".join(problems)
+    unchecked = [p or "/" for p, v in site_visits.items() if "light" not in v.axe]
+    unchecked += [f"{p} (dark)" for p in DARK if "dark" not in site_visits[p].axe]
+    unchecked += [
+        f"{p} (dark: {v.dom.get('dark_scheme')})"
+        for p in DARK
+        if (v := site_visits[p]).dom.get("dark_scheme", "slate") != "slate"
+    ]
+    assert not unchecked, f"axe did not run on: {unchecked}"
 
 
 def test_axe_catches_a_serious_violation(browser, tmp_path):

@@ -1,7 +1,8 @@
 """Every page of the built site in headless Chromium, as a reader's browser loads it from 127.0.0.1.
 
-One cold visit per page (the ``site_visits`` fixture, see sitecheck.py) records requests, console
-errors, timings and a screenshot in tests/artifacts/; the tests below judge those records.
+One cold visit per page (the ``site_visits`` fixture, see sitecheck.site_visit) records requests,
+console errors, timings, what the copy buttons copied and a screenshot in tests/artifacts/; the tests
+below (and test_layout, test_accessibility, test_page_weight) judge those records.
 Without chromium these skip on a laptop and fail under CI.
 """
 
@@ -11,7 +12,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from sitecheck import serve, site_pages, visit
+from sitecheck import SELECTED_TABS, serve, site_pages, visit
 from test_site import embedded_snippets, markdown_tables
 
 from conftest import ROOT
@@ -19,33 +20,6 @@ from snippets import golden_path
 
 # Raw TeX left in the text a reader sees: \( \[ or a $...$ pair hugging its content, as TeX reads it.
 RAW_MATH = re.compile(r"\\\(|\\\[|\$[^\s$][^$]*?(?<=[^\s$])\$")
-# The label of the selected tab in every tab set on the page.
-SELECTED_TABS = """() => [...document.querySelectorAll(".tabbed-set")].map((set) => {
-  const checked = [...set.querySelectorAll(":scope > input")].findIndex((i) => i.checked);
-  return set.querySelectorAll(".tabbed-labels > label")[checked].textContent.trim();
-})"""
-
-# For each snippet title: open what hides it (a collapsed exercise, the Result tab), press the block's
-# copy button as Material wires it (its click handler) and read back the clipboard.
-COPY_EACH = """async (names) => {
-  const copied = {};
-  for (const name of names) {
-    const title = [...document.querySelectorAll(".highlight > span.filename")]
-      .find((s) => s.textContent.trim() === name);
-    if (!title) { copied[name] = "(no code block titled " + name + ")"; continue; }
-    const block = title.parentElement;
-    for (let d = block.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
-    const set = block.closest(".tabbed-set");
-    if (set) [...set.querySelectorAll(".tabbed-labels > label")]
-      .find((l) => l.textContent.trim() === "Source").click();
-    await navigator.clipboard.writeText("");
-    const button = block.querySelector("button[data-md-type=copy], button.md-clipboard");
-    if (!button) { copied[name] = "(no copy button)"; continue; }
-    button.click();
-    copied[name] = await navigator.clipboard.readText();
-  }
-  return copied;
-}"""
 
 
 def source_pages() -> list[str]:
@@ -74,7 +48,10 @@ def test_every_page_is_visited(built_site, site_visits):
     assert set(source_pages()) <= set(site_visits), "a source page is missing from the built site"
     assert set(site_pages(built_site)) == set(site_visits)
     visits = sorted(site_visits.items())
-    timings = {p or "/": {"load_ms": round(v.load_ms), "bytes": v.total_bytes} for p, v in visits}
+    timings = {
+        p or "/": {"load_ms": round(v.load_ms), "bytes": v.total_bytes, "phases_ms": v.phases_ms}
+        for p, v in visits
+    }
     (ROOT / "tests" / "artifacts" / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")
 
 
@@ -198,22 +175,13 @@ def test_images_and_plots_load(site_visits):
         assert not v.dom["empty_svgs"], f"{path or '/'}: plots drawn with no size: {v.dom['empty_svgs']}"
 
 
-def test_copy_button_copies_the_snippet_file(browser, site_url):
-    by_page: dict[str, list[str]] = {}
+def test_copy_button_copies_the_snippet_file(site_visits):
+    # Each page's visit pressed every titled block's copy button and read the clipboard back.
+    problems = []
     for doc, snippet, _ in embedded_snippets():
-        by_page.setdefault("" if doc == "index.md" else doc.removesuffix(".md") + "/", []).append(snippet)
-    context = browser.new_context()
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
-    page = context.new_page()
-    try:
-        for path, snippets in by_page.items():
-            page.goto(site_url + path, wait_until="domcontentloaded")
-            copied = page.evaluate(COPY_EACH, snippets)
-            for snippet in snippets:
-                # Material drops the final newline (a line terminator, not code); nothing else may differ.
-                source = (ROOT / snippet).read_text()
-                assert copied[snippet] == source.removesuffix("\n"), (
-                    f"{path}: copying {snippet} gave:\n{copied[snippet]}"
-                )
-    finally:
-        context.close()
+        path = "" if doc == "index.md" else doc.removesuffix(".md") + "/"
+        copied = site_visits[path].copied.get(snippet, f"(no code block titled {snippet})")
+        # Material drops the final newline (a line terminator, not code); nothing else may differ.
+        if copied != (ROOT / snippet).read_text().removesuffix("\n"):
+            problems.append(f"{path or '/'}: copying {snippet} gave:\n{copied}")
+    assert not problems, "\n".join(problems)

@@ -167,6 +167,18 @@ def bptt_page(open_page):
     return open_page("bptt/")
 
 
+LSTM_T = "document.querySelector('[data-explorable=lstm] input[type=number][id$=-T]').value"
+
+
+@pytest.fixture(scope="module")
+def lstm_page(open_page):
+    """The LSTM chapter, loaded once for the module (each test sets the sliders it reads); the
+    length T it opened at is kept before any test moves it."""
+    page = open_page("lstm/")
+    page.lstmgrad_opened_T = page.evaluate(LSTM_T)  # type: ignore[attr-defined]
+    return page
+
+
 def cli_bptt(sequence: list[float], wh: str, wx: str, b: str, as_json: bool = False):
     """Rows of ``lstmgrad bptt`` (t = T first): t, x_t, z_t, h_t, local, cumulative; or its --json steps."""
     seq = ",".join(repr(v) for v in sequence)
@@ -463,12 +475,9 @@ def test_numbers_are_formatted_as_python_formats_them(bptt_page):
 
 
 @UNDERFLOW_EXPECTED
-def test_lstm_explorable_matches_lstmgrad_lstm(open_page):
-    page = open_page("lstm/")
-    opened = page.evaluate(
-        "document.querySelector('[data-explorable=lstm] input[type=number][id$=-T]').value"
-    )
-    assert opened == "90", "the LSTM explorable opens at T = 90"
+def test_lstm_explorable_matches_lstmgrad_lstm(lstm_page):
+    page = lstm_page
+    assert page.lstmgrad_opened_T == "90", "the LSTM explorable opens at T = 90"
     (start,) = page.evaluate(LSTM_CASES, [{"bf": "2", "T": 5}])
     assert start["rows"][-1] == ["5", "0.2100", "1.65e-05", "0.9526", "8.31e-01"]  # the worked example
     rng = random.Random(14)
@@ -518,8 +527,8 @@ def test_lstm_explorable_matches_lstmgrad_lstm(open_page):
         assert shown["underflow"] == (str(rnn_k or cell_k) if (rnn_k or cell_k) else None), label
 
 
-def test_lstm_at_b_f_minus_2_4_prints_the_cell_path_in_significant_digits(open_page):
-    page = open_page("lstm/")
+def test_lstm_at_b_f_minus_2_4_prints_the_cell_path_in_significant_digits(lstm_page):
+    page = lstm_page
     (shown,) = page.evaluate(LSTM_CASES, [{"bf": "-2.4", "T": 90, "wh": "0.5", "wx": "0.01"}])
     lag10 = next(r for r in shown["rows"] if r[0] == "10")
     assert lag10[4] != "0.0000" and "e-" in lag10[4], (
@@ -527,7 +536,7 @@ def test_lstm_at_b_f_minus_2_4_prints_the_cell_path_in_significant_digits(open_p
     )  # no longer printed as 0 beside the RNN's 4.55e-11
 
 
-def test_presets_set_the_cases_the_prose_discusses(bptt_page, open_page):
+def test_presets_set_the_cases_the_prose_discusses(bptt_page, lstm_page):
     bptt_page.evaluate(BPTT_CASES, [{"sequence": ANCHOR, "T": 5, "wh": "0.5", "wx": "0.01", "b": "0"}])
     bptt_page.get_by_role("button", name="W_h = 1.5").click()
     (shown,) = bptt_page.evaluate(BPTT_CASES, [{}])
@@ -544,7 +553,7 @@ def test_presets_set_the_cases_the_prose_discusses(bptt_page, open_page):
     box.fill("0.7")
     box.dispatch_event("change")
     assert bptt_page.get_by_label("W_h", exact=True).input_value() == "0.7"
-    lstm = open_page("lstm/")
+    lstm = lstm_page
     lstm.get_by_role("button", name="b_f = −3").click()
     assert lstm.get_by_label("b_f", exact=True).input_value() == "-3"
 
@@ -597,8 +606,8 @@ def test_dark_palette_and_instant_navigation(open_page, site_url):
     page.screenshot(path=str(ROOT / "tests" / "artifacts" / "explorable_dark.png"), full_page=False)
 
 
-def test_no_console_errors_and_no_request_leaves_the_site(open_page, bptt_page):
-    open_page("lstm/")
+def test_no_console_errors_and_no_request_leaves_the_site(open_page, bptt_page, lstm_page):
+    # every page these tests opened, and every slider they moved on it, with no console error
     assert not open_page.problems, "\n".join(open_page.problems)
 
 

@@ -9,61 +9,56 @@
 
 from __future__ import annotations
 
-from sitecheck import site_pages
-from test_browser import SELECTED_TABS
-
-PHONE = {"width": 390, "height": 844}
-MIN_TEXT_PX = 9
-
-# Per page at phone width: the document's width, every SVG text rendered below 9 px, and every
-# display equation that is wider than its box without scrolling.
-PHONE_PROBE = """() => {
-  const content = document.querySelector("article.md-content__inner") || document.body;
-  const small = [];
-  content.querySelectorAll("svg[role=img] text").forEach((t) => {
-    const r = t.getBoundingClientRect();
-    if (!(r.width > 0) || !t.textContent.trim()) return;
-    const ctm = t.getScreenCTM();
-    const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(ctm.a, ctm.b);
-    const name = t.ownerSVGElement.getAttribute("aria-label").slice(0, 50);
-    if (px < 9 - 1e-6) small.push(`${name}: "${t.textContent.slice(0, 20)}" at ${px.toFixed(1)} px`);
-  });
-  const cut = [...content.querySelectorAll(".katex-display")].filter((d) =>
-    d.scrollWidth > d.clientWidth + 1 && !["auto", "scroll"].includes(getComputedStyle(d).overflowX))
-    .map((d) => d.textContent.slice(0, 40));
-  return { width: document.documentElement.scrollWidth, small: small.slice(0, 5), cut };
-}"""
+from sitecheck import MIN_TEXT_PX, PHONE, serve, site_visit
 
 
-def test_every_page_fits_a_phone_and_opens_on_its_results(built_site, site_url, browser):
-    """One pass over every page at 390 px, after "Source" was clicked on one block of the BPTT page
-    and the page reloaded: each page fits, its figures' text is 9 px or more, its equations scroll,
-    and every Source/Result block but the one clicked (before the reload) shows its Result."""
-    context = browser.new_context(viewport=PHONE, service_workers="block")
+def test_every_page_fits_a_phone_and_opens_on_its_results(site_visits):
+    """Every page, reloaded at 390 px after "Source" was picked on its first Source/Result block
+    (sitecheck.site_visit): it fits, its figures' text is 9 px or more, its equations scroll, and
+    every block shows its Result again; and the pick moved that block alone."""
     problems = []
-    try:
-        page = context.new_page()
-        page.goto(site_url + "bptt/", wait_until="load")
-        page.locator(".tabbed-set").first.locator(".tabbed-labels > label", has_text="Source").click()
-        picked = page.evaluate(SELECTED_TABS)
-        # that block alone (the numpy/PyTorch twins' outer tabs are not Source/Result tabs)
-        assert picked[0] == "Source" and set(picked[1:]) - {"numpy"} == {"Result"}, picked
-        page.reload(wait_until="load")
-        for path in site_pages(built_site):
-            page.goto(site_url + path, wait_until="load")
-            page.wait_for_function("document.fonts.status === 'loaded'")
-            found = page.evaluate(PHONE_PROBE)
-            name = path or "/"
-            if found["width"] > PHONE["width"]:
-                problems.append(f"{name}: the page is {found['width']} px wide at {PHONE['width']} px")
-            problems += [f"{name}: text below {MIN_TEXT_PX} px: {s}" for s in found["small"]]
-            problems += [f"{name}: equation cut off: {s}" for s in found["cut"]]
-            picked = page.evaluate(SELECTED_TABS)
-            if any(p == "Source" for p in picked):
-                problems.append(f"{name}: a block opened on Source after one click elsewhere: {picked}")
-    finally:
-        context.close()
+    for path, v in sorted(site_visits.items()):
+        name, found = path or "/", v.phone
+        if v.tabs_clicked and v.tabs_clicked.count("Source") != 1:
+            problems.append(f"{name}: Source picked on one block showed on others: {v.tabs_clicked}")
+        if found["width"] > PHONE["width"]:
+            problems.append(f"{name}: the page is {found['width']} px wide at {PHONE['width']} px")
+        problems += [f"{name}: text below {MIN_TEXT_PX} px: {s}" for s in found["small"]]
+        problems += [f"{name}: equation cut off: {s}" for s in found["cut"]]
+        if "Source" in found["tabs"]:
+            problems.append(f"{name}: a block opened on Source after a pick and a reload: {found['tabs']}")
     assert not problems, "\n".join(problems)
+    assert site_visits["bptt/"].tabs_clicked, "the BPTT page has no Source/Result block to pick Source on"
+
+
+# A page that does all that the visit must catch: it is 600 px wide, its two Source/Result blocks are
+# linked and the pick is remembered across a reload, its copy button copies the wrong text, and its
+# image has no alt text.
+BAD_PAGE = """<!doctype html><html lang="en"><title>bad</title><main><article class="md-content__inner">
+<div style="width:600px">wide</div><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<div class="highlight"><span class="filename">demo.py</span><pre><code>print(1)</code></pre>
+<button class="md-clipboard" onclick="navigator.clipboard.writeText('print(2)')">copy</button></div>
+%s%s</article></main><script>
+const sets = [...document.querySelectorAll(".tabbed-set")];
+const pick = (name) => sets.forEach((set) => { set.querySelector(`input[value=${name}]`).checked = true; });
+if (localStorage.getItem("tab")) pick(localStorage.getItem("tab"));
+sets.forEach((set) => set.addEventListener("change", (e) => {
+  localStorage.setItem("tab", e.target.value); pick(e.target.value); }));
+</script></html>"""
+TAB_SET = """<div class="tabbed-set"><input type="radio" name="%s" id="%s-s" value="Source">
+<input type="radio" name="%s" id="%s-r" value="Result" checked><div class="tabbed-labels">
+<label for="%s-s">Source</label><label for="%s-r">Result</label></div></div>"""
+
+
+def test_the_visit_catches_a_wide_page_linked_tabs_a_wrong_copy_and_axe(browser, tmp_path):
+    (tmp_path / "index.html").write_text(BAD_PAGE % (TAB_SET % (("a",) * 6), TAB_SET % (("b",) * 6)))
+    with serve(tmp_path) as url:
+        v = site_visit(browser, url, "", settle_on=None)
+    assert v.phone["width"] >= 600, v.phone
+    assert v.tabs_clicked == ["Source", "Source"], v.tabs_clicked  # linked
+    assert "Source" in v.phone["tabs"], v.phone  # remembered after the reload at 390 px
+    assert v.copied == {"demo.py": "print(2)"}, v.copied
+    assert any(a.startswith("image-alt") for a in v.axe["light"]), v.axe
 
 
 # Tab to every control of the page and read its focus ring (the label's, for Material's tab inputs).
