@@ -182,16 +182,28 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def site_visits(built_site: Path, site_url: str, browser):
+@background("site_visits", site=True)
+def visit_every_page(site: Path, url: str) -> dict:
     """One cold visit of every page of the built site that collects all the browser tests judge
     (sitecheck.site_visit), two pages at a time, with a screenshot in tests/artifacts/ (the first
-    screen; LSTMGRAD_FULL_PAGE_SHOTS=1 captures whole pages)."""
-    from sitecheck import site_pages, visit_site
+    screen; LSTMGRAD_FULL_PAGE_SHOTS=1 captures whole pages). Its own Chromium, in the job's thread."""
+    from playwright.sync_api import sync_playwright
+    from sitecheck import CHROMIUM_ARGS, chromium_path, site_pages, visit_site
 
     shots = ROOT / "tests" / "artifacts"
     shots.mkdir(exist_ok=True)
-    return visit_site(browser, site_url, site_pages(built_site), shots, built_site)
+    executable = chromium_path()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            return visit_site(chromium, url, site_pages(site), shots, site)
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site_visits(built_site: Path) -> dict:
+    return job_result("site_visits")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
