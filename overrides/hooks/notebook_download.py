@@ -34,7 +34,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from lstmgrad.cache import cache_dir, cache_enabled, source_digest
+from lstmgrad.cache import cache_dir, cache_enabled
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 try:
@@ -71,7 +71,8 @@ def _entry(paths: list[str], root: Path) -> Path:
     """Where a chapter's cells are cached: a digest of its snippets, all they reach, the runner."""
     h = hashlib.sha256(f"markdown-exec {importlib.metadata.version('markdown-exec')}".encode())
     for path in paths:
-        h.update(path.encode() + b"\0" + source_digest((root / path).read_bytes()).encode() + b"\0")
+        code = (root / path).read_text(encoding="utf-8")  # the text markdown-exec and the pool run
+        h.update(path.encode() + b"\0" + snippet_runs.digest(code).encode() + b"\0")
     return cache_dir() / "downloads" / f"{h.hexdigest()}.json"
 
 
