@@ -30,7 +30,6 @@ import hashlib
 import importlib.metadata
 import json
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -48,12 +47,6 @@ try:
     import snippet_runs  # overrides/hooks/snippet_runs.py (one module, shared with notebook_download.py)
 finally:
     sys.path.pop(0)
-
-# an executed fence that embeds a snippet (tests/test_site.py's EXEC_FENCE)
-FENCE = re.compile(
-    r'^(?P<indent>[ \t]*)```python exec="on"(?P<opts>[^\n]*)\n(?P=indent)--8<-- "(?P<path>snippets/[^"]+)"\n',
-    re.MULTILINE,
-)
 
 _run_python = getattr(_python._run_python, "__wrapped__", _python._run_python)
 
@@ -104,7 +97,7 @@ def on_config(config):  # type: ignore[no-untyped-def]
     root = Path(config["config_file_path"]).parent
     jobs = []
     for page in _page_order(config):
-        for match in FENCE.finditer(page.read_text(encoding="utf-8")):
+        for match in snippet_runs.FENCE.finditer(page.read_text(encoding="utf-8")):
             snippet = root / match["path"]
             if not snippet.is_file():
                 continue  # pymdownx.snippets fails the build on it, naming the file

@@ -42,11 +42,6 @@ try:
 finally:
     sys.path.pop(0)
 
-# the executed fences the pages embed (tests/test_site.py's EXEC_FENCE)
-_FENCE = re.compile(
-    r'^(?P<indent>[ \t]*)```python exec="on"(?P<opts>[^\n]*)\n(?P=indent)--8<-- "(?P<path>snippets/[^"]+)"\n',
-    re.MULTILINE,
-)
 _state: dict[str, Any] = {}
 
 
@@ -61,7 +56,8 @@ def _chapters(files) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     for file in files.documentation_pages():
         if not file.src_uri.endswith(".md") or "/" in file.src_uri:
             continue
-        paths = [m["path"] for m in _FENCE.finditer(Path(file.abs_src_path).read_text(encoding="utf-8"))]
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        paths = [m["path"] for m in snippet_runs.FENCE.finditer(text)]
         if paths:
             found[file.src_uri] = paths
     return found

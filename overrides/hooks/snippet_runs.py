@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -31,6 +32,11 @@ from pathlib import Path
 from typing import Any
 
 WORKER = Path(__file__).resolve()
+# an executed fence that embeds a snippet (tests/test_site.py's EXEC_FENCE)
+FENCE = re.compile(
+    r'^(?P<indent>[ \t]*)```python exec="on"(?P<opts>[^\n]*)\n(?P=indent)--8<-- "(?P<path>snippets/[^"]+)"\n',
+    re.MULTILINE,
+)
 _runs: dict[str, Future[dict[str, Any] | None]] = {}  # digest -> the run's result (None: it raised)
 _digests: dict[str, str] = {}  # code -> source_digest(code), for this build
 stats = {"runs": 0, "workers": 0}
