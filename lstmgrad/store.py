@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
 import hashlib
 import importlib
 import inspect
@@ -44,6 +45,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 #: The study modules that declare experiments (each has an ``EXPERIMENTS`` tuple).
 STUDIES = ("lstmgrad.studies.experiments", "lstmgrad.studies.beyond", "lstmgrad.studies.followups")
 COMMAND = "make experiments"
+_signature = functools.cache(inspect.signature)  # a function's signature, read once (keys are asked often)
 
 
 class StaleResult(RuntimeError):
@@ -65,7 +67,7 @@ class Cell:
 
     def arguments(self) -> dict[str, Any]:
         """The call's arguments with the defaults filled in (so equal calls have equal keys)."""
-        bound = inspect.signature(self.fn).bind(**self.kwargs)
+        bound = _signature(self.fn).bind(**self.kwargs)
         bound.apply_defaults()
         return dict(bound.arguments)
 
@@ -95,8 +97,8 @@ class Experiment:
     def code(self) -> dict[str, str]:
         """SHA-256 of each ``lstmgrad`` module the cells' functions can reach, by module name."""
         modules: dict[str, Path] = {}
-        for cell in self.cells:
-            modules.update(import_closure(cell.fn.__module__))
+        for module in dict.fromkeys(cell.fn.__module__ for cell in self.cells):  # each module once
+            modules.update(import_closure(module))
         return {
             # line endings normalised: a checkout with CRLF (git on Windows) is the same code
             name: hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
@@ -207,11 +209,7 @@ def provenance_line(exp: Experiment) -> str:
 
 def all_experiments() -> dict[str, Experiment]:
     """Every experiment of every study module, by name."""
-    found: dict[str, Experiment] = {}
-    for module in STUDIES:
-        for exp in importlib.import_module(module).EXPERIMENTS:
-            found[exp.name] = exp
-    return found
+    return {exp.name: exp for module in STUDIES for exp in importlib.import_module(module).EXPERIMENTS}
 
 
 def _timed(cell: Cell) -> tuple[str, dict[str, list[Any]], float, float]:

@@ -1,19 +1,21 @@
 """Each chapter as a Jupyter notebook: its snippets, in page order, executed while the site builds.
 
-- ``on_files`` finds every executed fence (``--8<-- "snippets/…"``) in the chapters it builds and starts
-  running the snippets of each chapter in one Python kernel, in a background thread, while MkDocs
-  renders the pages (the snippets are independent scripts; each chapter's run starts with a
-  ``%reset``, so no chapter sees another's names).
+- ``on_files`` finds every executed fence (``--8<-- "snippets/…"``) in the chapters it builds.
 - ``on_page_markdown`` puts a labelled download link under the chapter's title.
-- ``on_post_build`` waits for the kernel and writes ``<page>/lstmgrad-<page>.ipynb`` next to the page:
-  a first cell with the install line, then one code cell per snippet with what it printed. A
-  snippet that raises fails the build and names the file. Cell ids are numbered and nothing else
-  varies, so two builds write the same bytes.
+- ``on_post_build`` writes ``<page>/lstmgrad-<page>.ipynb`` next to the page: a first cell with the
+  install line, then one code cell per snippet with what it printed. A snippet that raises fails
+  the build and names the file. Cell ids are numbered and nothing else varies, so two builds
+  write the same bytes.
+
+No kernel runs: each snippet already ran once in ``snippet_runs``' pool (started by
+``build_cache.py``), as its own script, with ``print`` and everything else it wrote to
+``sys.stdout`` and ``sys.stderr`` recorded in order. A cell's outputs are those writes as a
+kernel sends them: consecutive writes to one stream merged, stderr (progress bars, warnings)
+dropped. On main at 98fe225 this gave, for all 107 snippets, the text the kernel gave.
 
 A chapter whose snippets, the ``lstmgrad`` code they reach and the library versions are unchanged
 (`lstmgrad.cache.source_digest` of each snippet, as for the snippet cache of ``build_cache.py``)
-reuses its cells from ``$LSTMGRAD_CACHE_DIR``, so a prose edit starts no kernel; the tests start
-from an empty cache.
+reuses its cells from ``$LSTMGRAD_CACHE_DIR``; the tests start from an empty cache.
 
 tests/test_downloads.py runs every downloaded notebook again in a clean kernel and compares what
 each cell prints with the page's Result tab.
@@ -26,21 +28,21 @@ import importlib.metadata
 import json
 import os
 import re
-import threading
+import sys
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from lstmgrad.cache import cache_dir, cache_enabled, source_digest
+from lstmgrad.cache import cache_dir, cache_enabled
 
-# the executed fences the pages embed (tests/test_site.py's EXEC_FENCE)
-_FENCE = re.compile(
-    r'^(?P<indent>[ \t]*)```python exec="on"(?P<opts>[^\n]*)\n(?P=indent)--8<-- "(?P<path>snippets/[^"]+)"\n',
-    re.MULTILINE,
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+try:
+    import snippet_runs  # overrides/hooks/snippet_runs.py: the runs build_cache.py started
+finally:
+    sys.path.pop(0)
+
 _state: dict[str, Any] = {}
-TIMEOUT = 600  # seconds for one snippet
 
 
 def notebook_name(src_uri: str) -> str:
@@ -54,97 +56,68 @@ def _chapters(files) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     for file in files.documentation_pages():
         if not file.src_uri.endswith(".md") or "/" in file.src_uri:
             continue
-        paths = [m["path"] for m in _FENCE.finditer(Path(file.abs_src_path).read_text(encoding="utf-8"))]
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        paths = [m["path"] for m in snippet_runs.FENCE.finditer(text)]
         if paths:
             found[file.src_uri] = paths
     return found
 
 
 def _entry(paths: list[str], root: Path) -> Path:
-    """Where a chapter's cells are cached: a digest of its snippets, all they reach, the kernel's tools."""
-    tools = ";".join(importlib.metadata.version(d) for d in ("jupyter_client", "ipykernel"))
-    h = hashlib.sha256(tools.encode())
+    """Where a chapter's cells are cached: a digest of its snippets, all they reach, the runner."""
+    h = hashlib.sha256(f"markdown-exec {importlib.metadata.version('markdown-exec')}".encode())
     for path in paths:
-        h.update(path.encode() + b"\0" + source_digest((root / path).read_bytes()).encode() + b"\0")
+        code = (root / path).read_text(encoding="utf-8")  # the text markdown-exec and the pool run
+        h.update(path.encode() + b"\0" + snippet_runs.digest(code).encode() + b"\0")
     return cache_dir() / "downloads" / f"{h.hexdigest()}.json"
 
 
 def _run_all(chapters: dict[str, list[str]], root: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every chapter's cells, {page: [{path, source, outputs}]}: from the cache, or run in one kernel."""
+    """Every chapter's cells, {page: [{path, source, outputs}]}: from the cache, or from the snippet runs."""
     results: dict[str, list[dict[str, Any]]] = {}
-    todo: dict[str, list[str]] = {}
     for page, paths in chapters.items():
         entry = _entry(paths, root)
         if cache_enabled() and entry.is_file():
             results[page] = json.loads(entry.read_text(encoding="utf-8"))
+            continue
+        results[page] = cells = [_cell(page, path, root) for path in paths]
+        if cache_enabled():
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(cells), encoding="utf-8")
+            os.replace(tmp, entry)
+    return results
+
+
+def _cell(page: str, path: str, root: Path) -> dict[str, Any]:
+    """One snippet's cell, {path, source, outputs}: what it wrote to stdout when the build ran it."""
+    source = (root / path).read_text(encoding="utf-8")
+    ran = snippet_runs.result(source)
+    stored = snippet_runs.entry(source).with_suffix(".streams.json")
+    if ran is not None:
+        writes = ran["streams"]
+    elif cache_enabled() and stored.is_file():
+        writes = json.loads(stored.read_text(encoding="utf-8"))
+    elif not snippet_runs.started(source):  # no page ran it this build (not an executed fence)
+        snippet_runs.start([(path, source)], workers=1)
+        ran = snippet_runs.result(source)
+        writes = None if ran is None else ran["streams"]
+    else:
+        writes = None
+    if writes is None:
+        raise PluginError(
+            f"notebook_download hook: {path} (on {page}) raised when the build ran it "
+            "(markdown-exec's warning above shows the traceback)"
+        )
+    # the outputs a kernel sends: consecutive writes to one stream merged, in order
+    outputs: list[dict[str, Any]] = []
+    for name, text in writes:
+        if outputs and outputs[-1]["name"] == name:
+            outputs[-1]["text"] += text
         else:
-            todo[page] = paths
-    if todo:
-        for page, cells in _run_in_kernel(todo, root).items():
-            results[page] = cells
-            if cache_enabled():
-                entry = _entry(chapters[page], root)
-                entry.parent.mkdir(parents=True, exist_ok=True)
-                tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(json.dumps(cells), encoding="utf-8")
-                os.replace(tmp, entry)
-    return results
-
-
-def _run_in_kernel(chapters: dict[str, list[str]], root: Path) -> dict[str, list[dict[str, Any]]]:
-    """Run every chapter's snippets in one kernel; {page: [{path, source, outputs}]}, or raise."""
-    from jupyter_client.manager import start_new_kernel
-
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(root))
-    results: dict[str, list[dict[str, Any]]] = {}
-    try:
-        for page, paths in chapters.items():
-            kc.execute_interactive(
-                "%reset -f", store_history=False, timeout=TIMEOUT, output_hook=lambda m: None
-            )
-            cells = []
-            for path in paths:
-                source = (root / path).read_text(encoding="utf-8")
-                outputs: list[dict[str, Any]] = []
-
-                def hook(msg: dict[str, Any], outputs: list[dict[str, Any]] = outputs) -> None:
-                    kind, content = msg["msg_type"], msg["content"]
-                    if kind == "stream":
-                        if (
-                            outputs
-                            and outputs[-1]["output_type"] == "stream"
-                            and outputs[-1]["name"] == content["name"]
-                        ):
-                            outputs[-1]["text"] += content["text"]
-                        else:
-                            outputs.append(
-                                {"output_type": "stream", "name": content["name"], "text": content["text"]}
-                            )
-                    elif kind == "error":
-                        outputs.append(
-                            {"output_type": "error", "ename": content["ename"], "evalue": content["evalue"]}
-                        )
-
-                reply = kc.execute_interactive(source, timeout=TIMEOUT, output_hook=hook)
-                if reply["content"]["status"] != "ok":
-                    error = next((o for o in outputs if o["output_type"] == "error"), {})
-                    raise PluginError(
-                        f"notebook_download hook: {path} (on {page}) raised in the kernel: "
-                        f"{error.get('ename')}: {error.get('evalue')}"
-                    )
-                # stderr (progress bars, warnings) is not what the page shows
-                cells.append(
-                    {
-                        "path": path,
-                        "source": source,
-                        "outputs": [o for o in outputs if o.get("name") != "stderr"],
-                    }
-                )
-            results[page] = cells
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    return results
+            outputs.append({"output_type": "stream", "name": name, "text": text})
+    # stderr (progress bars, warnings) is not what the page shows
+    return {"path": path, "source": source, "outputs": [o for o in outputs if o["name"] != "stderr"]}
 
 
 def _notebook(page: str, cells: list[dict[str, Any]], install: str, site_url: str) -> dict[str, Any]:
@@ -187,20 +160,8 @@ def _notebook(page: str, cells: list[dict[str, Any]], install: str, site_url: st
 
 
 def on_files(files, config):  # type: ignore[no-untyped-def]
-    root = Path(config["config_file_path"]).parent
-    chapters = _chapters(files)
     _state.clear()
-    _state["chapters"] = chapters
-
-    def work() -> None:
-        try:
-            _state["results"] = _run_all(chapters, root)
-        except BaseException as exc:  # re-raised in on_post_build, on MkDocs' thread
-            _state["error"] = exc
-
-    thread = threading.Thread(target=work, name="notebook-download", daemon=True)
-    thread.start()
-    _state["thread"] = thread
+    _state["chapters"] = _chapters(files)
     return files
 
 
@@ -221,13 +182,10 @@ def on_page_markdown(markdown, page, config, files):  # type: ignore[no-untyped-
 
 
 def on_post_build(config):  # type: ignore[no-untyped-def]
-    _state["thread"].join()
-    if "error" in _state:
-        error = _state["error"]
-        raise error if isinstance(error, PluginError) else PluginError(f"notebook_download hook: {error!r}")
+    results = _run_all(_state["chapters"], Path(config["config_file_path"]).parent)
     site = Path(config["site_dir"])
     install = config.extra.get("lstmgrad", {}).get("install", "pip install lstmgrad")
-    for page, cells in _state["results"].items():
+    for page, cells in results.items():
         folder = site if page == "index.md" else site / page.removesuffix(".md")
         folder.mkdir(parents=True, exist_ok=True)
         notebook = _notebook(page, cells, install, config["site_url"] or "")

@@ -1,15 +1,17 @@
 """MkDocs hook: the site ships the wheel of the very code that built its pages, and one line installs it.
 
-- ``on_config`` builds ``lstmgrad-<version>-py3-none-any.whl`` with the standard frontend,
-  ``python -m build --no-isolation`` (an sdist first, then the wheel from the unpacked sdist, so
-  nothing stale in ``build/`` can slip into it), and puts the version, the code digest
-  (`lstmgrad.code_digest`, which ``lstmgrad --version`` prints too) and the install line in
-  ``config.extra.lstmgrad`` for the footer (``overrides/partials/copyright.html``), with the
-  addresses of the licence files and CITATION.cff it links.
+- ``on_config`` starts building ``lstmgrad-<version>-py3-none-any.whl``, in a background thread
+  while the pages render, with the standard frontend, ``python -m build --no-isolation`` (an
+  sdist first, then the wheel from the unpacked sdist, so nothing stale in ``build/`` can slip
+  into it), and puts the version, the code digest (`lstmgrad.code_digest`, which
+  ``lstmgrad --version`` prints too) and the install line in ``config.extra.lstmgrad`` for the
+  footer (``overrides/partials/copyright.html``), with the addresses of the licence files and
+  CITATION.cff it links. One build of the project's wheel runs at a time (a lock).
 - ``on_page_markdown`` fills ``{{ lstmgrad.install }}``, ``{{ lstmgrad.version }}`` and
   ``{{ lstmgrad.digest }}`` in a page's Markdown, and fails the build on any other ``{{ lstmgrad.``.
-- ``on_post_build`` copies the wheel to the root of the built site, where the install line's URL
-  (``site_url`` + the wheel's name) points.
+- ``on_post_build`` waits for the wheel (a failed wheel build fails the site build) and copies
+  it to the root of the built site, where the install line's URL (``site_url`` + the wheel's
+  name) points.
 
 The wheel is kept under ``$LSTMGRAD_CACHE_DIR/wheels/<key>/``, the key a SHA-256 of every file that
 goes into it and of the build tools' versions, so a rebuild with no change reuses it (the build
@@ -19,6 +21,8 @@ fixed, so the same code gives the same wheel, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib.metadata
 import os
@@ -27,6 +31,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -95,31 +101,65 @@ def _build_wheel(outdir: Path) -> Path:
 def _wheel(version: str) -> Path:
     name = f"lstmgrad-{version}-py3-none-any.whl"
     if not cache_enabled():
-        return _build_wheel(Path(tempfile.mkdtemp(prefix="lstmgrad-wheel-")))
+        with _project_lock():
+            return _build_wheel(Path(tempfile.mkdtemp(prefix="lstmgrad-wheel-")))
     home = cache_dir() / "wheels" / _build_key()
     if (home / name).is_file():
         return home / name
-    home.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="lstmgrad-wheel-", dir=home.parent))
-    built = _build_wheel(scratch)
-    if built.name != name:
-        raise PluginError(f"wheel hook: built {built.name}, expected {name}")
-    try:
-        os.replace(scratch, home)  # atomic: a reader of the cache sees the whole directory or none
-    except OSError:  # another build put it there first
-        shutil.rmtree(scratch, ignore_errors=True)
+    with _project_lock():
+        if (home / name).is_file():  # another build made it while this one waited
+            return home / name
+        home.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix="lstmgrad-wheel-", dir=home.parent))
+        built = _build_wheel(scratch)
+        if built.name != name:
+            raise PluginError(f"wheel hook: built {built.name}, expected {name}")
+        try:
+            os.replace(scratch, home)  # atomic: a reader of the cache sees the whole directory or none
+        except OSError:  # another build put it there first
+            shutil.rmtree(scratch, ignore_errors=True)
     return home / name
+
+
+@contextlib.contextmanager
+def _project_lock() -> Iterator[None]:
+    """One wheel build of this project at a time: `python -m build` writes ``lstmgrad.egg-info/``
+    and ``build/`` in the project itself, so two builds at once (the tests' site and a test's own
+    one-page project) would trip over each other's files."""
+    key = hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"lstmgrad-wheel-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_in_background(version: str) -> None:
+    """Build (or find) the wheel while the pages render; on_post_build waits for it."""
+
+    def work() -> None:
+        try:
+            _state["path"] = _wheel(version)
+        except BaseException as exc:  # re-raised on MkDocs' thread, in on_post_build
+            _state["error"] = exc
+
+    thread = threading.Thread(target=work, name="lstmgrad-wheel", daemon=True)
+    thread.start()
+    _state["thread"] = thread
 
 
 def on_config(config):  # type: ignore[no-untyped-def]
     version = _version()
-    wheel = _wheel(version)
-    url = config.site_url.rstrip("/") + "/" + wheel.name
+    _state.clear()
+    _build_in_background(version)
+    wheel = f"lstmgrad-{version}-py3-none-any.whl"  # what the build makes (`_wheel` checks it)
+    url = config.site_url.rstrip("/") + "/" + wheel
     repo = (config.repo_url or "").rstrip("/")
     info = {
         "version": version,
         "digest": code_digest(),  # reads the files now, so `mkdocs serve` sees edits
-        "wheel": wheel.name,
+        "wheel": wheel,
         "url": url,
         "install": f"pip install {url}",
         # the footer's licences and "cite this page" line (overrides/partials/copyright.html)
@@ -127,7 +167,7 @@ def on_config(config):  # type: ignore[no-untyped-def]
         "content_licence_url": f"{repo}/blob/main/LICENSE-CONTENT",
         "citation_url": f"{repo}/blob/main/CITATION.cff",
     }
-    _state.update(info, path=wheel)
+    _state.update(info)
     config.extra["lstmgrad"] = info
     return config
 
@@ -144,4 +184,8 @@ def on_page_markdown(markdown, page, config, files):  # type: ignore[no-untyped-
 
 
 def on_post_build(config):  # type: ignore[no-untyped-def]
+    _state["thread"].join()  # type: ignore[attr-defined]
+    if "error" in _state:
+        error = _state["error"]
+        raise error if isinstance(error, PluginError) else PluginError(f"wheel hook: {error!r}")
     shutil.copyfile(str(_state["path"]), Path(config.site_dir) / str(_state["wheel"]))
