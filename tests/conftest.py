@@ -6,9 +6,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -44,42 +45,56 @@ def mkdocs_build(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.C
 # job waits for its result (``job_result``) and re-raises its error, so a failure is reported by the
 # tests that use it. A job starts only if a selected test uses its fixture.
 
-_JOBS: dict[str, tuple[bool, Callable[..., Any]]] = {}  # fixture name -> (needs the site, function)
-#: Subprocesses the jobs may run at once: one core is left to the main thread (and Chromium).
-_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
+_JOBS: dict[str, tuple[bool, bool, Callable[..., Any]]] = {}  # fixture -> (needs the site, low, function)
+#: The nice value of a ``low`` job's thread, which the processes it starts inherit (Linux): they take
+#: the CPU that the main thread and the jobs most tests wait for (the reader's runs, the browser
+#: visits) leave.
+LOW = 10
 
 
-def background(fixture: str, *, site: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def background(
+    fixture: str, *, site: bool = False, low: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the work behind the session fixture ``fixture``: ``fn()``, or ``fn(site, url)`` with
-    ``site=True`` (the built site and the URL it is served at)."""
+    ``site=True`` (the built site and the URL it is served at); ``low=True`` runs it at lower priority."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _JOBS[fixture] = (site, fn)
+        _JOBS[fixture] = (site, low, fn)
         return fn
 
     return register
-
-
-@contextmanager
-def cpu_slot() -> Iterator[None]:
-    """Hold one of the jobs' CPU slots while running a subprocess."""
-    with _SLOTS:
-        yield
 
 
 class _Session:
     """The session's build, its server, and the futures of the background jobs."""
 
     def __init__(self) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="job")
         self.futures: dict[str, Future[Any]] = {}
         self.served = threading.Event()
         self.url = ""
         self.stack = ExitStack()
         self.build: tuple[subprocess.Popen[str], Path, Path] | None = None
+        self.began = time.monotonic()
+        self.spans: dict[str, tuple[float, float]] = {}  # job -> (start, end), seconds into the session
 
     def start(self, name: str, *args: Any) -> None:
-        self.futures[name] = self.pool.submit(_JOBS[name][1], *args)
+        """Run job ``name`` in a thread of its own; its result or error goes to its future."""
+        _, low, fn = _JOBS[name]
+        future: Future[Any] = Future()
+
+        def run() -> None:
+            if low and hasattr(os, "setpriority"):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOW)
+            begun = time.monotonic()
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # a failed assert or a pytest.skip: re-raised by job_result
+                future.set_exception(exc)
+            finally:
+                self.spans[name] = (begun - self.began, time.monotonic() - self.began)
+
+        self.futures[name] = future
+        threading.Thread(target=run, name=f"job {name}", daemon=True).start()
 
 
 _STATE = _Session()  # one test session per process
@@ -103,6 +118,7 @@ def _after_build(session: _Session, wanted: list[str]) -> None:
 
     proc, site, _ = session.build  # type: ignore[misc]
     proc.wait(timeout=1200)
+    session.spans["strict build"] = (0.0, time.monotonic() - session.began)
     if proc.returncode == 0:
         session.url = session.stack.enter_context(serve(site))
     session.served.set()
@@ -121,9 +137,10 @@ def pytest_collection_modifyitems(
     retrained sample, the CLI) run meanwhile on the other.
     """
     state = _STATE
+    state.began = time.monotonic()
     items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))  # stable
     used = {name for item in items for name in getattr(item, "fixturenames", ())}
-    for name, (needs_site, _) in _JOBS.items():
+    for name, (needs_site, _, _) in _JOBS.items():
         if name in used and not needs_site:
             state.start(name)
     if "built_site" not in used:
@@ -139,7 +156,7 @@ def pytest_collection_modifyitems(
             text=True,
         )
     state.build = (proc, work / "site", log)
-    wanted = [name for name, (needs_site, _) in _JOBS.items() if needs_site and name in used]
+    wanted = [name for name, (needs_site, _, _) in _JOBS.items() if needs_site and name in used]
     threading.Thread(target=_after_build, args=(state, wanted), daemon=True).start()
 
 
@@ -147,7 +164,7 @@ def job_result(name: str) -> Any:
     """The result of the background job behind fixture ``name`` (started now if it was not)."""
     state = _STATE
     if name not in state.futures:
-        needs_site, fn = _JOBS[name]
+        needs_site, _, fn = _JOBS[name]
         if not needs_site:
             return fn()
         state.start(name, *_built(state))
@@ -206,13 +223,20 @@ def site_visits(built_site: Path) -> dict:
     return job_result("site_visits")
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """When each background job ran, in seconds from the start of the tests (`pytest -v` shows it)."""
+    if _STATE.spans and terminalreporter.config.getoption("verbose") > 0:
+        terminalreporter.section("background jobs")
+        for name, (start, end) in sorted(_STATE.spans.items(), key=lambda kv: kv[1]):
+            terminalreporter.write_line(f"{name:16} {start:6.1f} s to {end:6.1f} s ({end - start:5.1f} s)")
+        end = time.monotonic() - _STATE.began
+        terminalreporter.write_line(f"{'main thread':16} {0:6.1f} s to {end:6.1f} s")
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Stop a background build that no test waited for (a run cut short by -x or ^C), and the server."""
     state = _STATE
     if state.build is not None and state.build[0].poll() is None:
         state.build[0].kill()
         state.build[0].wait()
-    for future in state.futures.values():
-        future.cancel()
-    state.pool.shutdown(wait=True, cancel_futures=True)
     state.stack.close()

@@ -186,9 +186,9 @@ COPY_EACH = """async () => {
     const button = block.querySelector("button[data-md-type=copy], button.md-clipboard");
     if (!button) { copied[name] = "(no copy button)"; continue; }
     button.click();
-    // the theme writes the clipboard asynchronously: wait for it (up to 2 s on a loaded machine)
+    // the theme writes the clipboard asynchronously: wait for it (up to 10 s on a loaded machine)
     let text = "";
-    for (let i = 0; i < 100 && !text; i++) {
+    for (let i = 0; i < 500 && !text; i++) {
       text = await navigator.clipboard.readText();
       if (!text) await new Promise((r) => setTimeout(r, 20));
     }

@@ -54,7 +54,7 @@ from markdown_exec import code_block
 from mkdocs.utils.yaml import yaml_load
 from test_site import embedded_snippets
 
-from conftest import ROOT, background, cpu_slot, job_result
+from conftest import ROOT, background, job_result
 
 CONFIG = yaml_load((ROOT / "mkdocs.yml").read_text())
 SITE_URL = CONFIG["site_url"].rstrip("/") + "/"
@@ -185,15 +185,14 @@ def install_line(built_site: Path) -> str:
 def _pip(python: Path, argv: list[str], cwd: Path, constraints: Path, what: str) -> float:
     """``pip install`` into the venv of ``python`` (the test suite's pip, through ``--python``)."""
     started = time.monotonic()
-    with cpu_slot():
-        proc = subprocess.run(
-            [sys.executable, "-m", "pip", "--python", str(python), *argv]
-            + ["--no-compile", "--disable-pip-version-check", "-c", str(constraints)],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            cwd=cwd,
-        )
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), *argv]
+        + ["--no-compile", "--disable-pip-version-check", "-c", str(constraints)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=cwd,
+    )
     assert proc.returncode == 0, f"{what} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return time.monotonic() - started
 
@@ -226,8 +225,7 @@ def make_reader_venv(site: Path, url: str) -> dict:
     # The first import compiles the modules and builds matplotlib's font cache; do it once, not in
     # every parallel run.
     warm = "import lstmgrad.cli, lstmgrad.present.plots, lstmgrad.present.experiment_plots, matplotlib.pyplot"
-    with cpu_slot():
-        subprocess.run([str(python), "-c", warm], cwd=work, env=env, check=True, timeout=300)
+    subprocess.run([str(python), "-c", warm], cwd=work, env=env, check=True, timeout=300)
     return {"python": python, "cwd": work, "env": env, "wheel": line["wheel"], "version": line["version"]}
 
 
@@ -249,15 +247,14 @@ def _run(reader: dict, block: Block, index: int) -> Run:
     script.write_text(block.source)
     started = time.monotonic()
     try:
-        with cpu_slot():
-            proc = subprocess.run(
-                [str(reader["python"]), script.name],
-                cwd=reader["cwd"],
-                env=reader["env"],
-                capture_output=True,
-                text=True,
-                timeout=SNIPPET_TIMEOUT,
-            )
+        proc = subprocess.run(
+            [str(reader["python"]), script.name],
+            cwd=reader["cwd"],
+            env=reader["env"],
+            capture_output=True,
+            text=True,
+            timeout=SNIPPET_TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
         return Run(-1, "", f"timed out after {SNIPPET_TIMEOUT} s", SNIPPET_TIMEOUT)
     return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
@@ -282,32 +279,31 @@ def _run_all(
         i, block = ib
         script = reader["cwd"] / f"{first + i:02d}_{Path(block.title).name}"
         script.write_text(block.source)
-        with cpu_slot():
-            with lock:
-                proc = free.pop() if free else None
-            if proc is None:
-                proc = subprocess.Popen(
-                    [str(reader["python"]), str(server), *preload],
-                    cwd=reader["cwd"],
-                    env=reader["env"],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    text=True,
-                    start_new_session=True,  # a timed-out run is killed with its forked child
-                )
-            out, err = script.with_suffix(".out"), script.with_suffix(".err")
-            request = {"script": script.name, "cwd": str(reader["cwd"]), "env": reader["env"]}
-            started = time.monotonic()
-            proc.stdin.write(json.dumps(dict(request, out=str(out), err=str(err))) + "\n")  # type: ignore[union-attr]
-            proc.stdin.flush()  # type: ignore[union-attr]
-            ready, _, _ = select.select([proc.stdout], [], [], SNIPPET_TIMEOUT)
-            if not ready:
-                os.killpg(proc.pid, signal.SIGKILL)
-                return Run(-1, "", f"timed out after {SNIPPET_TIMEOUT} s", SNIPPET_TIMEOUT)
-            reply = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
-            seconds = time.monotonic() - started
-            with lock:
-                free.append(proc)
+        with lock:
+            proc = free.pop() if free else None
+        if proc is None:
+            proc = subprocess.Popen(
+                [str(reader["python"]), str(server), *preload],
+                cwd=reader["cwd"],
+                env=reader["env"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                start_new_session=True,  # a timed-out run is killed with its forked child
+            )
+        out, err = script.with_suffix(".out"), script.with_suffix(".err")
+        request = {"script": script.name, "cwd": str(reader["cwd"]), "env": reader["env"]}
+        started = time.monotonic()
+        proc.stdin.write(json.dumps(dict(request, out=str(out), err=str(err))) + "\n")  # type: ignore[union-attr]
+        proc.stdin.flush()  # type: ignore[union-attr]
+        ready, _, _ = select.select([proc.stdout], [], [], SNIPPET_TIMEOUT)
+        if not ready:
+            os.killpg(proc.pid, signal.SIGKILL)
+            return Run(-1, "", f"timed out after {SNIPPET_TIMEOUT} s", SNIPPET_TIMEOUT)
+        reply = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+        seconds = time.monotonic() - started
+        with lock:
+            free.append(proc)
         return Run(reply["returncode"], out.read_text(), err.read_text(), seconds)
 
     try:
@@ -399,9 +395,8 @@ def _preload_holes(files: dict[str, str]) -> list[str]:
     uses = {name: _unimported_submodules(source, roots) for name, source in files.items()}
     reached = set()
     for root in roots:
-        reached |= _fresh_attributes(
-            root, {d for found in uses.values() for _, d in found if d.startswith(root + ".")}
-        )
+        names = {d for found in uses.values() for _, d in found if d.startswith(root + ".")}
+        reached |= _fresh_attributes(root, names) if names else set()
     return [
         f"{name}: line {line}: {d} is never imported"
         for name, found in uses.items()
@@ -519,10 +514,12 @@ def _torch_wanted() -> bool:
     return bool(os.environ.get("CI") or os.environ.get("LSTMGRAD_TORCH_COPY_PASTE"))
 
 
-@background("torch_reader", site=True)
+@background("torch_reader", site=True, low=True)
 def add_torch_extra(site: Path, url: str) -> dict:
     """The reader's venv after the plain runs (and the floors' pinned plot runs, which use it too),
     plus what the probe page's ``[torch]`` install line adds, at the versions in constraints.txt."""
+    if not _torch_wanted():
+        return {}
     reader = job_result("reader_venv")
     job_result("reader_runs")
     if _floors_wanted():
@@ -553,7 +550,7 @@ def torch_reader(built_site: Path) -> dict:
     return job_result("torch_reader")
 
 
-@background("torch_runs", site=True)
+@background("torch_runs", site=True, low=True)
 def run_torch_snippets(site: Path, url: str) -> dict[tuple[str, str], tuple[Block, Run]]:
     if not _torch_wanted():
         return {}
@@ -616,10 +613,12 @@ def _floors_wanted() -> bool:
     return bool(os.environ.get("CI") or os.environ.get("LSTMGRAD_FLOORS"))
 
 
-@background("floor_venv", site=True)
+@background("floor_venv", site=True, low=True)
 def make_floor_venv(site: Path, url: str) -> dict:
     """A fresh venv with the site's wheel and the lowest numpy, matplotlib and tqdm it declares; the
     other packages at constraints.txt's versions."""
+    if not _floors_wanted():
+        return {}
     home = Path(tempfile.mkdtemp(prefix="lstmgrad-floors-"))
     venv = home / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
@@ -659,7 +658,7 @@ def _with_plotdata(reader: dict, name: str) -> dict:
     return dict(reader, env=env, data=data)
 
 
-@background("floor_runs", site=True)
+@background("floor_runs", site=True, low=True)
 def run_floor_snippets(site: Path, url: str):
     """Every executed snippet in the floors venv; each that saves a matplotlib figure also again at
     the pinned versions (the reader's venv), both recording the data their figures draw."""

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from test_copy_paste import render, shown_text, site_blocks, tokens
 from test_site import embedded_snippets
 
-from conftest import ROOT, background, cpu_slot, job_result
+from conftest import ROOT, background, job_result
 
 TIMEOUT = 600
 
@@ -58,27 +58,26 @@ def _run(kc, source: str) -> tuple[str, str]:
     return reply["content"]["status"], "".join(out)
 
 
-@background("notebook_runs", site=True)
+@background("notebook_runs", site=True, low=True)
 def run_notebooks(site: Path, url: str) -> dict:
     """One fresh kernel runs every notebook of the built site, cell by cell (``%reset`` between
     notebooks): {(page, cell title): (status, stdout, the stdout the notebook shipped with)}."""
     from jupyter_client.manager import start_new_kernel
 
     runs = {}
-    with cpu_slot():
-        km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
-        try:
-            for page, path in _notebooks(site).items():
-                notebook = json.loads(path.read_text(encoding="utf-8"))
-                kc.execute_interactive("%reset -f", timeout=TIMEOUT, output_hook=lambda m: None)
-                for cell in notebook["cells"]:
-                    if cell["cell_type"] == "code":
-                        status, stdout = _run(kc, "".join(cell["source"]))
-                        shipped = "".join(o["text"] for o in cell["outputs"] if o.get("name") == "stdout")
-                        runs[(page, path.name, cell["metadata"]["title"])] = (status, stdout, shipped)
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
+    try:
+        for page, path in _notebooks(site).items():
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            kc.execute_interactive("%reset -f", timeout=TIMEOUT, output_hook=lambda m: None)
+            for cell in notebook["cells"]:
+                if cell["cell_type"] == "code":
+                    status, stdout = _run(kc, "".join(cell["source"]))
+                    shipped = "".join(o["text"] for o in cell["outputs"] if o.get("name") == "stdout")
+                    runs[(page, path.name, cell["metadata"]["title"])] = (status, stdout, shipped)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
     return runs
 
 

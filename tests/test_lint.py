@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, background, cpu_slot, job_result
+from conftest import ROOT, background, job_result
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -16,11 +16,10 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@background("mypy")
+@background("mypy", low=True)
 def run_mypy() -> subprocess.CompletedProcess[str]:
     """mypy over the package (``files = ["lstmgrad"]`` in pyproject.toml), started with the session."""
-    with cpu_slot():
-        return run("mypy")
+    return run("mypy")
 
 
 @pytest.fixture(scope="session")

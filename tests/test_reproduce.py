@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, background, cpu_slot, job_result
+from conftest import ROOT, background, job_result
 from lstmgrad.store import all_experiments, committed
 from lstmgrad.studies import bands
 
@@ -41,20 +41,19 @@ with open(sys.argv[1], "w") as f:
 """
 
 
-@background("retrained")
+@background("retrained", low=True)
 def retrain_sample() -> dict:
     """``{cell.key: result}`` for every sampled cell, trained here on two workers, started with the
     session in a process of its own (its progress bar stays out of the tests' terminal)."""
     with tempfile.TemporaryDirectory(prefix="lstmgrad-retrain-") as tmp:
         out = Path(tmp) / "retrained.json"
-        with cpu_slot():
-            proc = subprocess.run(
-                [sys.executable, "-c", _RETRAIN, str(out)],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=1800,
-            )
+        proc = subprocess.run(
+            [sys.executable, "-c", _RETRAIN, str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
         assert proc.returncode == 0, f"retraining the sample failed:\n{proc.stderr[-4000:]}"
         return json.loads(out.read_text())
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MKDOCS, ROOT, background, cpu_slot, job_result
+from conftest import MKDOCS, ROOT, background, job_result
 
 
 def _hook():
@@ -34,7 +34,7 @@ def test_stable_ids_numbers_random_ids_in_order():
     )
 
 
-@background("second_build", site=True)
+@background("second_build", site=True, low=True)
 def build_again(site: Path, url: str) -> tuple[subprocess.CompletedProcess[str], Path]:
     """A second strict build of the whole site, with an empty cache of its own (so every snippet,
     notebook and download runs again; only the wheel is reused)."""
@@ -42,15 +42,14 @@ def build_again(site: Path, url: str) -> tuple[subprocess.CompletedProcess[str],
     cache = work / "cache"
     cache.mkdir()
     (cache / "wheels").symlink_to(Path(os.environ["LSTMGRAD_CACHE_DIR"]) / "wheels", target_is_directory=True)
-    with cpu_slot():
-        proc = subprocess.run(
-            [*MKDOCS, "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(work / "site")],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            env=dict(os.environ, LSTMGRAD_CACHE_DIR=str(cache)),
-        )
+    proc = subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(work / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, LSTMGRAD_CACHE_DIR=str(cache)),
+    )
     return proc, work / "site"
 
 
