@@ -180,6 +180,13 @@ def bench_grid(jobs: int = 2, rounds: int = 2) -> dict[str, Any]:
     }
 
 
+#: The number of distinct cells `make experiments` trains, in the tree it runs in.
+_COUNT = (
+    "from lstmgrad.store import all_experiments as a; "
+    "print(len({c.key for e in a().values() for c in e.cells}))"
+)
+
+
 def bench_grid_full(jobs: int = 2) -> dict[str, Any]:
     """Both whole grids, old then new, each by ``python -m lstmgrad.store --jobs jobs`` in a copy
     of its own package (so the working tree's results are not touched)."""
@@ -201,5 +208,13 @@ def bench_grid_full(jobs: int = 2) -> dict[str, Any]:
                 capture_output=True,
             )
             out[side] = {"wall_s": time.perf_counter() - start, "load": [load, os.getloadavg()[0]]}
+            count = subprocess.run(
+                [sys.executable, "-c", _COUNT],
+                cwd=tree,
+                env={**os.environ, "PYTHONPATH": str(tree)},
+                capture_output=True,
+                text=True,
+            )
+            out[side]["cells"] = int(count.stdout) if count.returncode == 0 else None
     out["ratio"] = out["new"]["wall_s"] / out["old"]["wall_s"]
     return out
