@@ -119,12 +119,13 @@ def _after_build(session: _Session, wanted: list[str]) -> None:
     proc, site, _ = session.build  # type: ignore[misc]
     proc.wait(timeout=1200)
     session.spans["strict build"] = (0.0, time.monotonic() - session.began)
-    if proc.returncode == 0:
-        session.url = session.stack.enter_context(serve(site))
-    session.served.set()
-    if proc.returncode == 0:
-        for name in wanted:
-            session.start(name, site, session.url)
+    try:
+        if proc.returncode == 0:
+            session.url = session.stack.enter_context(serve(site))
+            for name in wanted:
+                session.start(name, site, session.url)
+    finally:
+        session.served.set()  # only once the url is set and the jobs are started
 
 
 @pytest.hookimpl(trylast=True)  # after -k/-m have deselected what will not run
@@ -163,11 +164,14 @@ def pytest_collection_modifyitems(
 def job_result(name: str) -> Any:
     """The result of the background job behind fixture ``name`` (started now if it was not)."""
     state = _STATE
+    needs_site, _, fn = _JOBS[name]
+    if needs_site:
+        site, _ = _built(state)
+        state.served.wait(timeout=1200)  # the watcher serves the site, then starts the jobs it knows
     if name not in state.futures:
-        needs_site, _, fn = _JOBS[name]
         if not needs_site:
             return fn()
-        state.start(name, *_built(state))
+        state.start(name, site, state.url)
     return state.futures[name].result()
 
 
