@@ -2,14 +2,17 @@
 
 The notebook pages got a fresh random cell id per cell on each build until
 overrides/hooks/stable_ids.py numbered them; the other pages were deterministic already (the
-snippets' output is pinned and the plots are written with a fixed hash salt). The test builds
-the whole site a second time, from nothing but the wheel, and compares every page.
+plots are written with a fixed hash salt). The test builds the whole site a second time and
+compares every page. The second build takes the snippets' outputs from the session's cache, as
+`make serve` does after an edit: what it checks is that rendering the same outputs gives the
+same bytes. That each snippet prints the same bytes in a process of its own is checked per
+snippet elsewhere: `test_goldens` pins the reader's fresh-venv runs to the golden copies, and
+`test_copy_paste` compares each run with what the page shows.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -36,19 +39,14 @@ def test_stable_ids_numbers_random_ids_in_order():
 
 @background("second_build", site=True, low=True)
 def build_again(site: Path, url: str) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """A second strict build of the whole site, with an empty cache of its own (so every snippet,
-    notebook and download runs again; only the wheel is reused)."""
+    """A second strict build of the whole site into a folder of its own, with the session's cache."""
     work = Path(tempfile.mkdtemp(prefix="lstmgrad-second-build-"))
-    cache = work / "cache"
-    cache.mkdir()
-    (cache / "wheels").symlink_to(Path(os.environ["LSTMGRAD_CACHE_DIR"]) / "wheels", target_is_directory=True)
     proc = subprocess.run(
         [*MKDOCS, "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(work / "site")],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=900,
-        env=dict(os.environ, LSTMGRAD_CACHE_DIR=str(cache)),
     )
     return proc, work / "site"
 
