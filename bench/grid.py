@@ -1,13 +1,17 @@
 """The experiment grid, new code against old, in one run (``make bench``; `bench.py` calls `bench_grid`).
 
-The whole grid (119 cells, ten seeds each) takes many minutes, so by default the contest is a
-sample: every distinct setting of the grid (the cell function, the model, the sequence length
-and the dtype) trains for a few updates with no early stop, once under the old code and once
-under the new, alternating. The ratio of their times, per update, scales each cell's committed
-training time (``lstmgrad/results/*.json``, written by the old code); the grid's wall time on
-``jobs`` workers follows from the cells' times with the order `lstmgrad.store.run_cells` uses
-(longest first, each worker takes the next cell when it is free). ``--grid full`` trains both
-whole grids instead, the old one first, each on every core.
+The grid the issue timed is the old commit's: 119 cells, ten seeds each, many minutes. By default
+the contest is a sample: every distinct setting of the grid (the cell function, the model, the
+sequence length and the dtype) trains for a few updates with no early stop, once under the old
+code and once under the new, alternating. The ratio of their times, per update, scales each
+cell's committed training time (``lstmgrad/results/*.json``, written by the old code); the grid's
+wall time on ``jobs`` workers follows from the cells' times with the order `lstmgrad.store.run_cells`
+uses (longest first, each worker takes the next cell when it is free).
+
+``--grid full`` trains the old grid's 119 cells whole, under each code's own ``run_cells`` on every
+core, the old code first: the same settings, seeds, budgets and early stop, and the old test-set
+size (512 sequences); the new code trains the LSTM and GRU cells in float32, as its own
+experiments do (`lstmgrad.studies.experiments.DTYPES`).
 
 The old code is the commit ``OLD`` as `git archive` writes it; each side runs in a worker
 process of its own, as ``make experiments`` runs it (the new one keeps its freed memory, the old
@@ -22,7 +26,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +47,7 @@ for line in sys.stdin:
     module, name = job["fn"].rsplit(".", 1)
     fn = getattr(importlib.import_module(module), name)
     start = time.perf_counter()
-    try:
-        fn(**job["kwargs"])
-    except TypeError as e:  # a setting the old code does not have (a newer argument)
-        print(json.dumps({"error": str(e)}), flush=True)
-        continue
+    fn(**job["kwargs"])
     print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
 """
 
@@ -70,16 +69,23 @@ def _setting(key: dict[str, Any]) -> tuple:
     )
 
 
-def _probe(key: dict[str, Any], old: bool) -> dict[str, Any]:
-    """A short run of the cell ``key`` (its JSON): ``UPDATES`` updates, no early stop; the old
-    code has no dtype argument (it always trained in float64)."""
+def adapt(key: dict[str, Any]) -> dict[str, Any]:
+    """An old grid cell's key as the new code trains it: the old test set (512 sequences) and the
+    dtype the new code's experiments give its model (`lstmgrad.studies.experiments.DTYPES`)."""
+    from lstmgrad.studies.experiments import DTYPES
+
+    if not key["fn"].endswith(".crash_cell"):
+        return dict(key)
+    return {**key, "n_test": 512, "dtype": DTYPES.get(key["kind"], "float64")}
+
+
+def _probe(key: dict[str, Any]) -> dict[str, Any]:
+    """A short run of the cell ``key`` (its JSON): ``UPDATES`` updates, no early stop."""
     kwargs = {k: v for k, v in key.items() if k != "fn"}
     T = kwargs.get("L", kwargs.get("k", 90)) + 5
     kwargs["budget"] = max(4, min(4 * UPDATES, UPDATES * 95 // T)) * kwargs.get("B", 32)
     if key["fn"].endswith("crash_cell"):
         kwargs["stop_at"] = 2.0
-    if old:
-        kwargs.pop("dtype", None)
     return {"fn": key["fn"], "kwargs": kwargs}
 
 
@@ -94,13 +100,12 @@ class _Worker:
             env=env,
         )
 
-    def run(self, job: dict[str, Any]) -> float | None:
-        """Seconds for ``job``; None if this side's code has no such setting."""
+    def run(self, job: dict[str, Any]) -> float:
+        """Seconds for ``job``."""
         assert self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
-        answer = json.loads(self.proc.stdout.readline())
-        return None if "error" in answer else float(answer["seconds"])
+        return float(json.loads(self.proc.stdout.readline())["seconds"])
 
     def close(self) -> None:
         assert self.proc.stdin
@@ -117,60 +122,60 @@ def wall_on(seconds: list[float], jobs: int) -> float:
     return max(free)
 
 
+def old_grid(tree: Path) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """The keys of every cell the old code's ``make experiments`` trains (its tree at ``tree``),
+    and each one's committed training time (its ``lstmgrad/results/``, written by the old code)."""
+    listing = subprocess.run(
+        [sys.executable, "-c", _KEYS],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    seconds: dict[str, float] = {}
+    for path in sorted((tree / "lstmgrad" / "results").glob("*.json")):
+        seconds.update({c["key"]: c["seconds"] for c in json.loads(path.read_text())["cells"]})
+    keys = [json.loads(line) for line in listing.splitlines()]
+    return keys, {json.dumps(k, sort_keys=True): seconds[json.dumps(k, sort_keys=True)] for k in keys}
+
+
 def bench_grid(jobs: int = 2, rounds: int = 2) -> dict[str, Any]:
     """The sampled grid contest (see the module docstring)."""
     sys.path.insert(0, str(ROOT))
-    from lstmgrad import store
-
-    new_cells = list({c.key: c for e in store.all_experiments().values() for c in e.cells}.values())
-    committed: dict[str, float] = {}
-    for path in sorted(store.RESULTS.glob("*.json")):
-        committed.update({c["key"]: c["seconds"] for c in json.loads(path.read_text())["cells"]})
-    old_seconds: dict[str, float] = {}  # each new cell's committed (old-code, float64) time
-    for c in new_cells:
-        k = json.loads(c.key)
-        k.pop("dtype", None)
-        old_seconds[c.key] = committed.get(
-            json.dumps(k, sort_keys=True, allow_nan=False), committed.get(c.key, 0.0)
-        )
-    settings: dict[tuple, dict[str, Any]] = {}
-    for c in new_cells:
-        settings.setdefault(_setting(json.loads(c.key)), json.loads(c.key))
     with tempfile.TemporaryDirectory() as tmp:
-        workers = {"old": _Worker(old_tree(Path(tmp)), "old"), "new": _Worker(ROOT, "new")}
+        keys, committed = old_grid(old_tree(Path(tmp)))
+        cells = {json.dumps(k, sort_keys=True): k for k in keys}
+        setting_of = {c: _setting(adapt(k)) for c, k in cells.items()}
+        settings = {setting_of[c]: k for c, k in reversed(cells.items())}
+        workers = {"old": _Worker(Path(tmp), "old"), "new": _Worker(ROOT, "new")}
         times: dict[tuple, dict[str, list[float]]] = {s: {"old": [], "new": []} for s in settings}
+        side_key = {"old": lambda k: k, "new": adapt}
         try:
             for side in workers:  # warm-up: imports, first calls
-                workers[side].run(_probe({**next(iter(settings.values())), "L": 2}, side == "old"))
+                workers[side].run(_probe(side_key[side]({**keys[0], "L": 2})))
             for _ in range(rounds):
                 for s, key in settings.items():
                     for side in ("old", "new"):
-                        if (seconds := workers[side].run(_probe(key, side == "old"))) is not None:
-                            times[s][side].append(seconds)
+                        times[s][side].append(workers[side].run(_probe(side_key[side](key))))
         finally:
             for w in workers.values():
                 w.close()
-    missing = [s for s, t in times.items() if not (t["old"] and t["new"])]
-    new_cells = [c for c in new_cells if _setting(json.loads(c.key)) not in missing]
-    ratio = {s: min(t["new"]) / min(t["old"]) for s, t in times.items() if s not in missing}
-    setting_of = {c.key: _setting(json.loads(c.key)) for c in new_cells}
-    new_seconds = {c.key: old_seconds[c.key] * ratio[setting_of[c.key]] for c in new_cells}
+    ratio = {s: min(t["new"]) / min(t["old"]) for s, t in times.items()}
+    new_seconds = {c: committed[c] * ratio[setting_of[c]] for c in cells}
     per_model: dict[str, dict[str, float]] = {}
-    for c in new_cells:
-        row = per_model.setdefault(
-            f"{setting_of[c.key][1]}, {setting_of[c.key][3]}", {"old_s": 0.0, "new_s": 0.0}
-        )
-        row["old_s"] += old_seconds[c.key]
-        row["new_s"] += new_seconds[c.key]
-    old_wall = wall_on(list(old_seconds.values()), jobs)
+    for c in cells:
+        row = per_model.setdefault(f"{setting_of[c][1]}, {setting_of[c][3]}", {"old_s": 0.0, "new_s": 0.0})
+        row["old_s"] += committed[c]
+        row["new_s"] += new_seconds[c]
+    old_wall = wall_on(list(committed.values()), jobs)
     new_wall = wall_on(list(new_seconds.values()), jobs)
     return {
-        "cells": len(new_cells),
+        "cells": len(cells),
         "jobs": jobs,
-        "settings": len(settings) - len(missing),
-        "not_in_old": [list(s) for s in missing],
+        "settings": len(settings),
         "updates": UPDATES,
-        "old_cell_s": sum(old_seconds.values()),
+        "old_cell_s": sum(committed.values()),
         "new_cell_s": sum(new_seconds.values()),
         "old_wall_s": old_wall,
         "new_wall_s": new_wall,
@@ -180,41 +185,54 @@ def bench_grid(jobs: int = 2, rounds: int = 2) -> dict[str, Any]:
     }
 
 
-#: The number of distinct cells `make experiments` trains, in the tree it runs in.
-_COUNT = (
-    "from lstmgrad.store import all_experiments as a; "
-    "print(len({c.key for e in a().values() for c in e.cells}))"
-)
+#: Trains the cells whose keys (JSON, one per line) come on stdin with the ``run_cells`` of the
+#: tree on sys.path, on argv[1] workers; prints the wall time and the sequences they trained on.
+_TRAIN_CELLS = r"""
+import importlib, json, sys, time
+from lstmgrad.store import Cell, run_cells
+cells = []
+for line in sys.stdin:
+    kwargs = json.loads(line)
+    module, name = kwargs.pop("fn").rsplit(".", 1)
+    cells.append(Cell(getattr(importlib.import_module(module), name), kwargs))
+start = time.perf_counter()
+done = run_cells(cells, jobs=int(sys.argv[1]))
+wall = time.perf_counter() - start
+used = sum(sum(v.get("sequences", [])) for v, _ in done.values())
+print(json.dumps({"wall_s": wall, "cells": len(done), "sequences": used}))
+"""
 
 
 def bench_grid_full(jobs: int = 2) -> dict[str, Any]:
-    """Both whole grids, old then new, each by ``python -m lstmgrad.store --jobs jobs`` in a copy
-    of its own package (so the working tree's results are not touched)."""
+    """The old grid's cells, whole, trained by the old code, then by the new (see the module
+    docstring), each in a copy of its own package (the working tree's results are not touched)."""
+    sys.path.insert(0, str(ROOT))
     out: dict[str, Any] = {"jobs": jobs}
     with tempfile.TemporaryDirectory() as tmp:
         old, new = Path(tmp) / "old", Path(tmp) / "new"
         old.mkdir()
         new.mkdir()
-        old_tree(old)
+        keys, _ = old_grid(old_tree(old))
         subprocess.run(["cp", "-r", str(ROOT / "lstmgrad"), str(new / "lstmgrad")], check=True)
-        for side, tree in (("old", old), ("new", new)):
+        for side, tree, side_keys in (("old", old, keys), ("new", new, [adapt(k) for k in keys])):
             load = os.getloadavg()[0]
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "lstmgrad.store", "--jobs", str(jobs)],
+            proc = subprocess.run(
+                [sys.executable, "-c", _TRAIN_CELLS, str(jobs)],
                 cwd=tree,
                 env={**os.environ, "PYTHONPATH": str(tree)},
-                check=True,
-                capture_output=True,
-            )
-            out[side] = {"wall_s": time.perf_counter() - start, "load": [load, os.getloadavg()[0]]}
-            count = subprocess.run(
-                [sys.executable, "-c", _COUNT],
-                cwd=tree,
-                env={**os.environ, "PYTHONPATH": str(tree)},
+                input="".join(json.dumps(k) + "\n" for k in side_keys),
                 capture_output=True,
                 text=True,
             )
-            out[side]["cells"] = int(count.stdout) if count.returncode == 0 else None
+            if proc.returncode:
+                raise RuntimeError(f"training the {side} grid failed:\n{proc.stderr[-3000:]}")
+            out[side] = {**json.loads(proc.stdout.splitlines()[-1]), "load": [load, os.getloadavg()[0]]}
     out["ratio"] = out["new"]["wall_s"] / out["old"]["wall_s"]
     return out
+
+
+#: The keys of every distinct cell ``make experiments`` trains in the tree on sys.path, one per line.
+_KEYS = (
+    "from lstmgrad.store import all_experiments as a; "
+    "print(*sorted({c.key for e in a().values() for c in e.cells}), sep=chr(10))"
+)
