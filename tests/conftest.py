@@ -140,6 +140,8 @@ def pytest_collection_modifyitems(
     state = _STATE
     state.began = time.monotonic()
     items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))  # stable
+    if config.option.collectonly:  # nothing will run: start nothing
+        return
     used = {name for item in items for name in getattr(item, "fixturenames", ())}
     for name, (needs_site, _, _) in _JOBS.items():
         if name in used and not needs_site:
