@@ -19,6 +19,7 @@ Two builds:
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import shutil
@@ -61,7 +62,10 @@ class NoCompiler(RuntimeError):
 
 
 def compiler() -> str | None:
-    return os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    """The C compiler: ``$CC`` if set, else ``cc`` or ``gcc``; None if none is found."""
+    if os.environ.get("CC"):
+        return shutil.which(os.environ["CC"])
+    return shutil.which("cc") or shutil.which("gcc")
 
 
 def command(build: str, out: Path) -> list[str]:
@@ -74,8 +78,12 @@ def load(build: str = "exact") -> ctypes.CDLL:
     if build in _LIBS:
         return _LIBS[build]
     if compiler() is None:
-        raise NoCompiler("no C compiler found (cc, gcc or $CC)")
-    out = Path(tempfile.mkdtemp(prefix="lstmgrad-fused-")) / f"lstm_step_{build}.so"
+        raise NoCompiler(
+            f"no C compiler found ({'$CC=' + os.environ['CC'] if os.environ.get('CC') else 'cc, gcc'})"
+        )
+    tmp = tempfile.mkdtemp(prefix="lstmgrad-fused-")
+    atexit.register(shutil.rmtree, tmp, True)  # the loaded library stays mapped until the process ends
+    out = Path(tmp) / f"lstm_step_{build}.so"
     proc = subprocess.run(command(build, out), capture_output=True, text=True)
     if proc.returncode != 0:
         raise NoCompiler(f"the C build failed: {proc.stderr.strip()[-500:]}")
