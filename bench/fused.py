@@ -90,7 +90,8 @@ def load(build: str = "exact") -> ctypes.CDLL:
     lib = ctypes.CDLL(str(out))
     L, P = ctypes.c_long, ctypes.c_void_p
     for suffix in ("f64", "f32"):
-        getattr(lib, f"lstm_forward_step_{suffix}").argtypes = [L, L, L] + [P, L] * 6
+        inputs = [P, L, L, L, P, L, P, L]  # x_t, its strides and D, W_x, b
+        getattr(lib, f"lstm_forward_step_{suffix}").argtypes = [L, L, L] + [P, L] * 6 + inputs
         getattr(lib, f"lstm_backward_step_{suffix}").argtypes = [L, L, L] + [P, L] * 7
         getattr(lib, f"tanh_array_{suffix}").argtypes = [L, P, P]
         for name in ("lstm_forward_step", "lstm_backward_step", "tanh_array"):
@@ -135,10 +136,41 @@ def _suffix(dtype: Any) -> str:
     return "f32" if dtype == np.float32 else "f64"
 
 
+#: The forward kernel's last arguments when z already holds W_x x_t + b.
+NO_INPUT = (None, 0, 0, 0, None, 0, None, 0)
+
+
+def step_inputs(x: np.ndarray, W_xs: np.ndarray, b_s: np.ndarray, stacked: bool) -> Any:
+    """The forward kernel's last arguments at step t, ``inputs(t)``: x_t (of a C-contiguous
+    (*S, B, T, D) ``x``: seed stride B*T*D, row stride T*D), D, and the pre-scaled W_x and b."""
+    B, T, D = x.shape[-3:]
+    rows = W_xs.shape[-2]
+    weights = (W_xs.ctypes.data, rows * D if stacked else 0, b_s.ctypes.data, rows if stacked else 0)
+    x_seed, x_base, x_step = (B * T * D if stacked else 0), x.ctypes.data, D * x.itemsize
+
+    def inputs(t: int) -> tuple:
+        assert inputs.alive  # type: ignore[attr-defined]
+        return (x_base + t * x_step, x_seed, T * D, D, *weights)
+
+    inputs.alive = (x, W_xs, b_s)  # type: ignore[attr-defined]  # the memory the addresses point into
+    return inputs
+
+
 def forward(
-    x: Any, W_x: Any, W_h: Any, b: Any, h_0: Any = None, C_0: Any = None, build: str = "exact"
+    x: Any,
+    W_x: Any,
+    W_h: Any,
+    b: Any,
+    h_0: Any = None,
+    C_0: Any = None,
+    build: str = "exact",
+    fuse_input: bool = True,
 ) -> LSTMTrace:
-    """`lstmgrad.models.lstm.forward`, with each step's elementwise work in one C call."""
+    """`lstmgrad.models.lstm.forward`, with each step's elementwise work in one C call.
+
+    ``fuse_input`` computes W_x x_t + b inside that call too, in `input_projection`'s order, rather
+    than for all steps at once in numpy beforehand (the same numbers, one pass over the gates fewer).
+    """
     lib = load(build)
     dtype = float_dtype(W_h)
     W_h, S = stack_axes("W_h", W_h, 4, dtype)
@@ -151,8 +183,18 @@ def forward(
     check_shape("W_x", W_x, S + (4 * H, D), f"4H x D, with D = {D} from x of shape (B, T, D)")
     check_shape("b", b, S + (4 * H,), "4H, gates i, f, C~, o stacked")
     scale, _ = _gate_scale(H, dtype)
-    # as lstm.py: W_x x_t + b for all steps, rows of i, f, o halved; the C code adds W_h h_{t-1}
-    gates = input_projection(x, W_x * scale[:, None], b * scale)
+    # as lstm.py: the rows of i, f, o halved (exactly) for the tanh form of the sigmoid
+    W_xs, b_s = np.ascontiguousarray(W_x * scale[:, None]), np.ascontiguousarray(b * scale)
+    # W_x x_t + b cannot overflow below this bound; above it, input_projection checks (and raises)
+    bound = float(np.abs(x).max()) * float(np.abs(W_x).sum(axis=-1).max()) + float(np.abs(b).max())
+    fuse_input = fuse_input and bound < 0.5 * float(np.finfo(dtype).max)
+    if fuse_input:
+        x = np.ascontiguousarray(x)
+        gates = np.empty((T,) + S + (B, 4 * H), dtype)
+        inputs = step_inputs(x, W_xs, b_s, bool(S))
+    else:
+        gates = input_projection(x, W_xs, b_s)  # W_x x_t + b for every step, time-major
+        inputs = lambda t: NO_INPUT  # noqa: E731
     W_hT = _T(W_h) * scale
     C = np.empty((T + 1,) + S + (B, H), dtype)
     h = time_major(T + 1, S, B, H, dtype)
@@ -168,7 +210,7 @@ def forward(
     for t in range(T):
         np.matmul(h[t], W_hT, out=Wh_h)
         step(n_seeds, B, H, g.at(t), g.seed, w_ptr, w_seed, c.at(t), c.seed, c.at(t + 1), c.seed,
-             tc.at(t), tc.seed, hh.at(t + 1), hh.seed)  # fmt: skip
+             tc.at(t), tc.seed, hh.at(t + 1), hh.seed, *inputs(t))  # fmt: skip
     return LSTMTrace(x=x, W_x=W_x, W_h=W_h, b=b, gates_tm=gates, C_tm=C, h_tm=h, tanh_C_tm=tanh_C)
 
 

@@ -64,15 +64,31 @@ static void tanh_block_##SUFFIX(long n, T *x, const T *a, T *y)                 
     }                                                                                              \
 }                                                                                                  \
                                                                                                    \
-/* z_t += W_h h_{t-1} (already computed, pre-scaled); gates = scale * tanh(z_t) + offset, in       \
- * place; C_t = f_t * C_{t-1} + i_t * C~_t; tanh(C_t); h_t = o_t * tanh(C_t). */                    \
+/* z_t = (W_x x_t + b) + W_h h_{t-1}, with W_h h_{t-1} already computed (all pre-scaled); then    \
+ * gates = scale * tanh(z_t) + offset, in place; C_t = f_t * C_{t-1} + i_t * C~_t; tanh(C_t);      \
+ * h_t = o_t * tanh(C_t). If x is NULL, z already holds W_x x_t + b (lstmgrad's input_projection); \
+ * else x_t (row r of seed s at x + s*sx + r*rx, D values), W_x (4H, D) and b (4H) give it here, \
+ * summed in input_projection's order: x_0 W_0, + x_d W_d for d = 1..D-1, + b. */                  \
 void lstm_forward_step_##SUFFIX(long S, long B, long H,                                            \
                                 T *z, long sz, const T *Wh_h, long sw,                             \
                                 const T *C_prev, long sCp, T *C, long sC,                          \
-                                T *tanh_C, long stc, T *h, long sh)                                \
+                                T *tanh_C, long stc, T *h, long sh,                                \
+                                const T *x, long sx, long rx, long D,                              \
+                                const T *W_x, long sWx, const T *b, long sb)                       \
 {                                                                                                  \
     const T half = (T)0.5;                                                                         \
     for (long s = 0; s < S; s++) {                                                                 \
+        if (x)                                                                                     \
+            for (long r = 0; r < B; r++) {                                                         \
+                const T *xr = x + s * sx + r * rx, *wx = W_x + s * sWx, *bs = b + s * sb;          \
+                T *zr = z + s * sz + r * 4 * H;                                                    \
+                _Pragma("omp simd")                                                                \
+                for (long j = 0; j < 4 * H; j++) {                                                 \
+                    T acc = xr[0] * wx[j * D];                                                     \
+                    for (long d = 1; d < D; d++) acc = acc + xr[d] * wx[j * D + d];                \
+                    zr[j] = acc + bs[j];                                                           \
+                }                                                                                  \
+            }                                                                                      \
         /* one seed's (B, 4H) and (B, H) blocks are contiguous */                                  \
         tanh_block_##SUFFIX(B * 4 * H, z + s * sz, Wh_h + s * sw, z + s * sz);                     \
         for (long r = 0; r < B; r++) {                                                             \

@@ -45,10 +45,11 @@ def problem(S, B, H, T, D, dtype, every_step=False, states=False, seed=0):
     return {k: v.astype(dtype) for k, v in p.items()}
 
 
-def run(module, p, **build):
+def run(module, p, build=None, fuse_input=True):
     kw = {n: p[n] for n in ("h_0", "C_0") if n in p}
-    trace = module.forward(p["x"], p["W_x"], p["W_h"], p["b"], **kw, **build)
-    return trace, module.backward(trace, p["dh"], p.get("dC_T"), **build)
+    fwd_kw = {"build": build, "fuse_input": fuse_input} if build else {}
+    trace = module.forward(p["x"], p["W_x"], p["W_h"], p["b"], **kw, **fwd_kw)
+    return trace, module.backward(trace, p["dh"], p.get("dC_T"), **({"build": build} if build else {}))
 
 
 SHAPES = {
@@ -59,14 +60,16 @@ SHAPES = {
 }
 
 
-@pytest.mark.parametrize("build", ["exact", "fast"])
+@pytest.mark.parametrize("build", ["exact", "fast", "exact, W_x x_t + b in numpy"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_gradients_match_numpy(shape, dtype, build):
     S, B, H, T, D, opts = SHAPES[shape]
     p = problem(S, B, H, T, D, dtype, **opts)
     ref_trace, ref = run(lstm, p)
-    got_trace, got = run(fused, p, build=build)
+    fuse_input = "in numpy" not in build
+    build = build.split(",")[0]
+    got_trace, got = run(fused, p, build=build, fuse_input=fuse_input)
     tol = 1e-12 if dtype == np.float64 else 1e-5
     for name in ("W_x", "W_h", "b", "x", "h_0", "C_0"):
         assert got[name].shape == ref[name].shape and got[name].dtype == ref[name].dtype, name
@@ -83,7 +86,7 @@ def test_gradients_match_numpy(shape, dtype, build):
 
 def test_fused_trace_feeds_numpy_backward():
     p = problem((2,), 4, 8, 10, 1, np.float64, states=True)
-    trace, grads = run(fused, p)
+    trace, grads = run(fused, p, build="exact")
     again = lstm.backward(trace, p["dh"], p["dC_T"])
     for name in grads:
         np.testing.assert_allclose(grads[name], again[name], rtol=1e-12, atol=1e-15)
@@ -121,3 +124,14 @@ def test_bad_input_is_rejected_as_lstmgrad_rejects_it():
     with pytest.raises(ValueError, match="at most one stack axis"):
         q = problem((2, 2), 2, 4, 3, 1, np.float64)
         fused.forward(q["x"], q["W_x"], q["W_h"], q["b"])
+
+
+def test_an_overflowing_input_is_reported_as_lstmgrad_reports_it():
+    p = problem((), 2, 4, 3, 1, np.float32)
+    p["x"][0, 1, 0] = 3e38
+    p["W_x"][0, 0] = 3.0  # the input gate: z_2 / 2 = 4.5e38, past float32's 3.4e38
+    with pytest.raises(ValueError, match="overflows float32 at step t = 2") as ours:
+        fused.forward(p["x"], p["W_x"], p["W_h"], p["b"])
+    with pytest.raises(ValueError) as theirs:
+        lstm.forward(p["x"], p["W_x"], p["W_h"], p["b"])
+    assert str(ours.value) == str(theirs.value)
