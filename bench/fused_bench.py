@@ -157,8 +157,11 @@ def kernel_loops(p: dict, build: str) -> dict:
         x, np.ascontiguousarray(W_x * scale[:, None]), np.ascontiguousarray(b * scale), st
     )
 
-    def kernels():  # the forward kernel writes h_t as in the real step
+    dC_T = np.zeros_like(dC)
+
+    def kernels():  # as in the real step: h_t written, dC from 0 at t = T (or it would underflow)
         assert alive
+        dC[...] = dC_T
         for t in range(T):
             fwd(n_seeds, B, H, g.at(t), g.seed, w_ptr, w_seed, c.at(t), c.seed, c.at(t + 1), c.seed,
                 tc.at(t), tc.seed, hh.at(t + 1), hh.seed, *inputs(t))  # fmt: skip
@@ -237,6 +240,30 @@ def time_cell(rounds: int, updates: int) -> dict:
     same = with_numpy() == with_fused()
     times = bench.interleaved({"numpy": with_numpy, "fused": with_fused}, rounds, warm_up=False)
     return {"updates": updates, "identical": same, **{k: bench.median(v) for k, v in times.items()}}
+
+
+def grid_projection(cell_ratio: float, jobs: int = 2) -> dict:
+    """The grid's wall time on ``jobs`` workers if every LSTM cell took ``cell_ratio`` of its
+    committed time (``lstmgrad/results/*.json``) and every other cell its own; and if the GRU cells
+    gained as much (a GRU kernel, not built). The schedule is `run_cells`' (bench/grid.py)."""
+    import json
+
+    from grid import wall_on
+
+    from lstmgrad import store
+
+    keys = {c.key for e in store.all_experiments().values() for c in e.cells}
+    seconds: dict[str, float] = {}
+    for path in sorted(store.RESULTS.glob("*.json")):
+        seconds.update({c["key"]: c["seconds"] for c in json.loads(path.read_text())["cells"]})
+    kind = {k: json.loads(k).get("kind", json.loads(k).get("model")) for k in keys}
+    now = [seconds[k] for k in keys]
+    out = {"cells": len(keys), "jobs": jobs, "now_s": wall_on(now, jobs)}
+    for label, faster in (("lstm", {"lstm"}), ("lstm+gru", {"lstm", "gru"})):
+        new = [seconds[k] * (cell_ratio if kind[k] in faster else 1.0) for k in keys]
+        share = sum(seconds[k] for k in keys if kind[k] in faster) / sum(now)
+        out[label] = {"wall_s": wall_on(new, jobs), "share": share}
+    return out
 
 
 # -------------------------------------------------------------------------- report
@@ -356,6 +383,18 @@ def report(r: dict) -> str:
             f"({c['numpy'] / c['fused']:.2f}× faster). Results identical to the last bit: "
             f"{'yes' if c['identical'] else 'NO'}.",
         ]
+        g = r["projection"]
+        lines += [
+            "",
+            f"What that would give the whole grid ({g['cells']} cells, committed times, {g['jobs']} workers, "
+            f"longest first): today {g['now_s']:.0f} s. With every LSTM cell at "
+            f"{c['fused'] / c['numpy']:.2f}× "
+            f"(they are {g['lstm']['share']:.0%} of the summed cell time): {g['lstm']['wall_s']:.0f} s, "
+            f"**{g['lstm']['wall_s'] / g['now_s']:.2f}×**. If a GRU kernel gained as much (not built; LSTM "
+            f"and GRU {g['lstm+gru']['share']:.0%}): {g['lstm+gru']['wall_s']:.0f} s, "
+            f"**{g['lstm+gru']['wall_s'] / g['now_s']:.2f}×**. (Assumes the lag-90 cell's ratio at every "
+            "lag and budget.)",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -394,6 +433,7 @@ def main() -> None:
         print("a grid cell, trained ...", file=sys.stderr)
         start = time.perf_counter()
         r["cell"] = time_cell(args.cell_rounds, args.cell_updates)
+        r["projection"] = grid_projection(r["cell"]["fused"] / r["cell"]["numpy"])
         print(f"  {time.perf_counter() - start:.0f} s", file=sys.stderr)
     r["load"].append(os.getloadavg()[0])
     text = report(r)
