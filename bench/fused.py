@@ -8,11 +8,13 @@ the loop over t stay in numpy, exactly where lstm.py has them; each step's eleme
 directory and loaded with ctypes. Needs a C compiler (``cc``) and glibc's libmvec for the vector
 tanh (without libmvec the build still works, with a scalar tanh).
 
-Two builds:
+Three builds:
 
 - ``"exact"``: ``-ffp-contract=off`` and the C code in lstm.py's order of operations, so the only
-  difference from numpy is libmvec's tanh against numpy's (`tanh_ulps` measures it);
-- ``"fast"``: ``-ffast-math`` (the compiler may reassociate and fuse multiply-adds).
+  difference from numpy is libmvec's tanh against numpy's (`tanh_ulps` measures it): none with
+  libmvec's AVX-512 tanh, which is what ``-march=native`` calls on an AVX-512 machine;
+- ``"fast"``: ``-ffast-math`` (the compiler may reassociate and fuse multiply-adds);
+- ``"exact, AVX2"``: the exact build as a machine without AVX-512 would get it (libmvec's AVX2 tanh).
 
     .venv/bin/python bench/fused.py            # builds, checks against lstmgrad, times (one thread)
 """
@@ -54,6 +56,9 @@ FLAGS = {
     "exact": ["-DFUSED_DECLARE_SIMD", "-fno-math-errno", "-ffp-contract=off"],
     "fast": ["-ffast-math"],
 }
+#: What a machine without AVX-512 would build: the exact flags for AVX2 (the last -march wins), so
+#: libmvec's 4-wide tanh (_ZGVdN4v_tanh), which rounds differently from numpy's.
+FLAGS["exact, AVX2"] = FLAGS["exact"] + ["-march=x86-64-v3", "-mprefer-vector-width=256"]
 _LIBS: dict[str, ctypes.CDLL] = {}
 
 
@@ -83,7 +88,7 @@ def load(build: str = "exact") -> ctypes.CDLL:
         )
     tmp = tempfile.mkdtemp(prefix="lstmgrad-fused-")
     atexit.register(shutil.rmtree, tmp, True)  # the loaded library stays mapped until the process ends
-    out = Path(tmp) / f"lstm_step_{build}.so"
+    out = Path(tmp) / f"lstm_step_{build.replace(', ', '_')}.so"
     proc = subprocess.run(command(build, out), capture_output=True, text=True)
     if proc.returncode != 0:
         raise NoCompiler(f"the C build failed: {proc.stderr.strip()[-500:]}")

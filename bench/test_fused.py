@@ -21,8 +21,8 @@ import fused  # noqa: E402
 from lstmgrad.models import lstm  # noqa: E402
 
 try:
-    fused.load("exact")
-    fused.load("fast")
+    for _build in fused.FLAGS:
+        fused.load(_build)
 except fused.NoCompiler as e:  # pragma: no cover
     pytest.skip(str(e), allow_module_level=True)
 
@@ -60,15 +60,22 @@ SHAPES = {
 }
 
 
-@pytest.mark.parametrize("build", ["exact", "fast", "exact, W_x x_t + b in numpy"])
+VARIANTS = {  # build, and whether W_x x_t + b is computed in the kernel
+    "exact": ("exact", True),
+    "fast": ("fast", True),
+    "exact, AVX2": ("exact, AVX2", True),
+    "exact, W_x x_t + b in numpy": ("exact", False),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", list(SHAPES))
-def test_gradients_match_numpy(shape, dtype, build):
+def test_gradients_match_numpy(shape, dtype, variant):
     S, B, H, T, D, opts = SHAPES[shape]
     p = problem(S, B, H, T, D, dtype, **opts)
     ref_trace, ref = run(lstm, p)
-    fuse_input = "in numpy" not in build
-    build = build.split(",")[0]
+    build, fuse_input = VARIANTS[variant]
     got_trace, got = run(fused, p, build=build, fuse_input=fuse_input)
     tol = 1e-12 if dtype == np.float64 else 1e-5
     for name in ("W_x", "W_h", "b", "x", "h_0", "C_0"):
