@@ -5,8 +5,9 @@
 the loop over t stay in numpy, exactly where lstm.py has them; each step's elementwise work
 (tanh, the gates, C_t, h_t forward; dC and dz_t backward) is one call into
 ``fused_lstm_step.c``, compiled on first use with the system's C compiler into a temporary
-directory and loaded with ctypes. Needs a C compiler (``cc``) and glibc's libmvec for the vector
-tanh (without libmvec the build still works, with a scalar tanh).
+directory and loaded with ctypes. Needs gcc (``cc``, or ``$CC``) on x86-64 and glibc 2.35 or later,
+whose libmvec has the vector tanh (``_ZGVeN8v_tanh``); where the build or the load fails,
+`load` raises `NoCompiler` with the reason and ``make bench`` skips the row.
 
 Three builds:
 
@@ -63,7 +64,7 @@ _LIBS: dict[str, ctypes.CDLL] = {}
 
 
 class NoCompiler(RuntimeError):
-    """No C compiler on this machine (or the build failed): the fused rows are skipped."""
+    """No C compiler on this machine, or the build or its load failed: the fused rows are skipped."""
 
 
 def compiler() -> str | None:
@@ -92,7 +93,10 @@ def load(build: str = "exact") -> ctypes.CDLL:
     proc = subprocess.run(command(build, out), capture_output=True, text=True)
     if proc.returncode != 0:
         raise NoCompiler(f"the C build failed: {proc.stderr.strip()[-500:]}")
-    lib = ctypes.CDLL(str(out))
+    try:
+        lib = ctypes.CDLL(str(out))
+    except OSError as e:  # e.g. no vector tanh in this libmvec: an undefined symbol
+        raise NoCompiler(f"the built kernel does not load: {e}") from e
     L, P = ctypes.c_long, ctypes.c_void_p
     for suffix in ("f64", "f32"):
         inputs = [P, L, L, L, P, L, P, L]  # x_t, its strides and D, W_x, b

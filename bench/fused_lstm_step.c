@@ -1,8 +1,9 @@
 /* A fused LSTM time step: a PROTOTYPE for `make bench`, not used by lstmgrad.
  *
  * lstmgrad/models/lstm.py runs each time step as about ten numpy calls, one pass over the
- * (B, 4H) or (B, H) arrays each. These two functions do the same elementwise work in one pass
- * per step, forward and backward; the matmuls stay in numpy (bench/fused.py), where lstm.py has them.
+ * (B, 4H) or (B, H) arrays each. These two functions do the same elementwise work in one call
+ * per step, forward (with W_x x_t + b) and backward, over blocks that stay in cache; the matmuls
+ * stay in numpy (bench/fused.py), where lstm.py has them.
  *
  * The operations are those of lstm.py, in the same order and the same association, so that with
  * -ffp-contract=off (no fused multiply-add) and a tanh that rounds as numpy's does, every result
@@ -14,7 +15,10 @@
  *
  * The vector tanh: glibc's libmvec (_ZGV?N?v_tanh). With -ffast-math, glibc's <math.h> declares
  * tanh `omp declare simd` itself; without it, FUSED_DECLARE_SIMD makes the declaration here
- * (with -fopenmp-simd -fno-math-errno). Check the build with `objdump -d | grep _ZGV`.
+ * (with -fopenmp-simd -fno-math-errno). Check the build with `objdump -d | grep _ZGV`: on an
+ * AVX-512 CPU, gcc's -march=native prefers 256-bit vectors and so calls the AVX2 variant
+ * (_ZGVdN4v_tanh), which rounds differently from numpy; -mprefer-vector-width=512 gets the
+ * 8-wide _ZGVeN8v_tanh, which gave numpy's bits on every value tried (bench/fused_results.md).
  */
 #include <math.h>
 #include <stddef.h>
