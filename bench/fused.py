@@ -75,7 +75,7 @@ def compiler() -> str | None:
 
 
 def command(build: str, out: Path) -> list[str]:
-    """The compile command of ``build`` ("exact" or "fast")."""
+    """The compile command of ``build`` (a key of `FLAGS`)."""
     return [compiler() or "cc", *COMMON_FLAGS, *FLAGS[build], "-o", str(out), str(SOURCE), "-lm"]
 
 
