@@ -164,11 +164,18 @@ def bench_step(kind: str, rounds: int) -> dict:
     if kind == "gru":
         torch_grads["b_h"] = model.bias_hh_l0
     agree = max(float(np.max(np.abs(grads[n] - w.grad.numpy()))) for n, w in torch_grads.items())
-    times = interleaved(
-        {"lstmgrad": step_lstmgrad, "torch": step_torch, "batch1": lambda: step_lstmgrad(p_one)}, rounds
-    )
+    contestants = {"lstmgrad": step_lstmgrad, "torch": step_torch, "batch1": lambda: step_lstmgrad(p_one)}
+    extra: dict = {}
+    if kind == "lstm":
+        fused_step, extra = _fused_step(p, grads)
+        if fused_step is not None:
+            contestants["fused"] = fused_step
+    times = interleaved(contestants, rounds)
     t_np, t_torch = median(times["lstmgrad"]), median(times["torch"])
+    if "fused" in times:
+        extra["fused_s"] = median(times["fused"])
     return {
+        **extra,
         "batch1_s": median(times["batch1"]),
         "lstmgrad_s": t_np,
         "torch_s": t_torch,
@@ -176,6 +183,25 @@ def bench_step(kind: str, rounds: int) -> dict:
         "max_grad_diff": agree,
         "torch_version": torch.__version__,
     }
+
+
+def _fused_step(p: dict, grads: dict) -> tuple[Callable[[], object] | None, dict]:
+    """The LSTM step with its elementwise work in the fused C prototype (bench/fused.py, not used by
+    lstmgrad), and how its gradients compare with lstmgrad's; (None, the reason) if it cannot be built."""
+    import fused  # bench/fused.py, beside this file
+
+    try:
+        fused.load("exact")
+    except fused.NoCompiler as e:
+        return None, {"fused_skipped": str(e)}
+
+    def step():
+        return fused.backward(fused.forward(p["x"], p["W_x"], p["W_h"], p["b"]), p["dh"])
+
+    ours = step()
+    rel = max(float(np.max(np.abs(ours[n] - grads[n])) / np.max(np.abs(grads[n]))) for n in grads)
+    same = all(np.array_equal(ours[n], grads[n]) for n in grads)
+    return step, {"fused_max_rel": rel, "fused_identical": same}
 
 
 # ------------------------------------------------------------------ (b) machine limit
@@ -567,6 +593,26 @@ def _step_rows(r: dict) -> list[str]:
             f"{r['gemm']['n']}² GEMM rate, {gemm_rate / 1e9:.1f} GFLOP/s) | {target[1]} | "
             f"{ms(st['lstmgrad_s'])} ÷ {ms(limit_s)} = **{st['lstmgrad_s'] / limit_s:.2f}** | `make bench` |",
         ]
+        if "fused_s" in st:
+            f_s = st["fused_s"]
+            same = (
+                "bit-identical" if st["fused_identical"] else f"max rel. difference {st['fused_max_rel']:.0e}"
+            )
+            what = (
+                f"the same {kind.upper()} step with a fused C prototype of its elementwise work "
+                f"(`bench/fused.py`, not used by lstmgrad; gradients {same})"
+            )
+            lines += [
+                f"| {what} ÷ torch | {target[0]} | {ms(f_s)} ÷ {ms(st['torch_s'])} = "
+                f"**{f_s / st['torch_s']:.2f}** | `make bench` |",
+                f"| {what} ÷ its GEMM-bound time | {target[1]} | {ms(f_s)} ÷ {ms(limit_s)} = "
+                f"**{f_s / limit_s:.2f}** | `make bench` |",
+            ]
+        elif "fused_skipped" in st:
+            lines.append(
+                f"| the same {kind.upper()} step with a fused C prototype (`bench/fused.py`) | — | "
+                f"skipped: {st['fused_skipped']} | `make bench` |"
+            )
     return lines
 
 
