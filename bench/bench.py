@@ -790,10 +790,13 @@ def report(r: dict) -> str:
     if "build" in r and "tests" not in r:
         lines.append("| `make test` | ≤ 60 s | not timed in this run (`--no-tests`) | `make bench` |")
     if "tests" in r:
-        for label, target in (("make test", "≤ 60 s"), ("CI=true make test", "≤ 90 s")):
+        for label, what, target in (
+            ("make test", "`make test`", "≤ 60 s"),
+            ("CI=true make test", "`CI=true make test` (`.ci/run`'s test step)", "≤ 90 s"),
+        ):
             tst = r["tests"][label]
             lines.append(
-                f"| `{label}` (`.ci/run`'s test step when `CI=true`), wall time | {target} | "
+                f"| {what}, wall time | {target} | "
                 f"{tst['wall_s']:.0f} s, {tst['cpu_s']:.0f} CPU-s ({tst['summary']}) "
                 "| `make bench` |"
             )
